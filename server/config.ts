@@ -1,0 +1,170 @@
+/**
+ * The server's configuration: one typed object read from environment variables with defaults.
+ * A bad value stops the server at start with a message naming the variable (ARCHITECTURE.md, 8).
+ * The table in README.md is generated from CONFIG_VARIABLES: keep descriptions here.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type SqliteSynchronous = 'FULL' | 'NORMAL' | 'OFF';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  logLevel: LogLevel;
+  maxMessageBytes: number;
+  unloadGraceMs: number;
+  sqliteSynchronous: SqliteSynchronous;
+  compactEvery: number;
+  shutdownTimeoutMs: number;
+  clientDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Root of the checkout (server/config.ts or dist/server/config.js → two or three levels up). */
+export const PROJECT_ROOT = (() => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const up = path.basename(path.dirname(here)) === 'dist' ? '../..' : '..';
+  return path.resolve(here, up);
+})();
+
+interface Variable<K extends keyof Config> {
+  name: string;
+  key: K;
+  default: string;
+  description: string;
+  parse(raw: string, name: string): Config[K];
+}
+
+function integer(min: number, max: number) {
+  return (raw: string, name: string): number => {
+    if (!/^\d+$/.test(raw.trim()))
+      throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+    const n = Number(raw);
+    if (n < min || n > max)
+      throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+}
+
+function oneOf<T extends string>(values: readonly T[], caseInsensitive = false) {
+  return (raw: string, name: string): T => {
+    const v = (caseInsensitive ? raw.trim().toUpperCase() : raw.trim()) as T;
+    if (!values.includes(v))
+      throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+    return v;
+  };
+}
+
+function nonEmpty(raw: string, name: string): string {
+  if (raw.trim() === '') throw new ConfigError(name, 'must not be empty');
+  return raw.trim();
+}
+
+function directory(raw: string, name: string): string {
+  return path.resolve(PROJECT_ROOT, nonEmpty(raw, name));
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: heterogeneous list of typed variables
+export const CONFIG_VARIABLES: ReadonlyArray<Variable<any>> = [
+  {
+    name: 'CONCORD_HOST',
+    key: 'host',
+    default: '127.0.0.1',
+    description: 'Address to listen on. Loopback by default until accounts exist.',
+    parse: nonEmpty,
+  },
+  {
+    name: 'CONCORD_PORT',
+    key: 'port',
+    default: '8080',
+    description: 'TCP port (0 picks a free one).',
+    parse: integer(0, 65535),
+  },
+  {
+    name: 'CONCORD_DATA_DIR',
+    key: 'dataDir',
+    default: 'data',
+    description: 'Folder of the SQLite database (created if missing), relative to the checkout.',
+    parse: directory,
+  },
+  {
+    name: 'CONCORD_LOG_LEVEL',
+    key: 'logLevel',
+    default: 'info',
+    description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
+    parse: oneOf<LogLevel>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  {
+    name: 'CONCORD_MAX_MESSAGE_BYTES',
+    key: 'maxMessageBytes',
+    default: String(1024 * 1024),
+    description: 'Largest websocket frame accepted; a larger one closes the socket (1009).',
+    parse: integer(1024, 64 * 1024 * 1024),
+  },
+  {
+    name: 'CONCORD_UNLOAD_GRACE_MS',
+    key: 'unloadGraceMs',
+    default: '30000',
+    description: 'How long a report stays in memory after its last client leaves.',
+    parse: integer(0, 24 * 3600 * 1000),
+  },
+  {
+    name: 'CONCORD_SQLITE_SYNCHRONOUS',
+    key: 'sqliteSynchronous',
+    default: 'FULL',
+    description:
+      'SQLite synchronous mode. FULL: an edit is on disk before anyone sees it. OFF only for benchmarks.',
+    parse: oneOf<SqliteSynchronous>(['FULL', 'NORMAL', 'OFF'], true),
+  },
+  {
+    name: 'CONCORD_COMPACT_EVERY',
+    key: 'compactEvery',
+    default: '500',
+    description: 'Compact a report’s update log into a snapshot after this many updates.',
+    parse: integer(1, 1_000_000),
+  },
+  {
+    name: 'CONCORD_SHUTDOWN_TIMEOUT_MS',
+    key: 'shutdownTimeoutMs',
+    default: '10000',
+    description: 'On SIGTERM: time allowed to flush storage and close sockets before exiting.',
+    parse: integer(100, 600_000),
+  },
+  {
+    name: 'CONCORD_CLIENT_DIR',
+    key: 'clientDir',
+    default: 'dist/client',
+    description: 'Folder of the built browser client served at /.',
+    parse: directory,
+  },
+];
+
+/** Reads the configuration from `env`; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const config: Partial<Config> = {};
+  for (const v of CONFIG_VARIABLES) {
+    const raw = env[v.name];
+    (config as Record<string, unknown>)[v.key] = v.parse(
+      raw === undefined || raw === '' ? v.default : raw,
+      v.name,
+    );
+  }
+  return config as Config;
+}
+
+/** Defaults, overridden: what tests use. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({}), logLevel: 'silent', port: 0, ...overrides };
+}

@@ -1,0 +1,51 @@
+/** `npm start`: reads the configuration, listens, and shuts down gracefully on SIGTERM/SIGINT. */
+import { buildServer } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Concord cannot start: invalid configuration: ${err.message}`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const app = await buildServer(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: flushing storage and closing sockets');
+    setTimeout(() => {
+      app.log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  const address = await app.listen({ host: config.host, port: config.port });
+  app.log.info(
+    { dataDir: config.dataDir, storage: app.storage.kind },
+    `Concord is listening at ${address}`,
+  );
+  if (process.stdout.isTTY || process.env['CONCORD_PRINT_URL']) {
+    console.log(
+      `\n  Concord is running: open ${address.replace('127.0.0.1', 'localhost')}/ in a browser\n`,
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('Concord failed to start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+/** Creating report documents on the server: templates become Yjs updates here, once. */
+import crypto from 'node:crypto';
+import type { Node as PMNode } from 'prosemirror-model';
+import { prosemirrorToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
+import * as Y from 'yjs';
+import { REPORT_FRAGMENT, schema } from '../shared/schema.js';
+import { type TemplateId, templateDocument } from '../shared/templates.js';
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A new report id: 16 characters of [a-z0-9] (about 82 bits), matching REPORT_ID_PATTERN. */
+export function newReportId(): string {
+  const bytes = crypto.randomBytes(16);
+  let id = '';
+  for (const b of bytes) id += ID_ALPHABET[b % ID_ALPHABET.length];
+  return id;
+}
+
+/** The first update of a new report: the template's content, as the server's own change. */
+export function templateUpdate(template: TemplateId, title: string): Uint8Array {
+  const ydoc = new Y.Doc();
+  prosemirrorToYXmlFragment(
+    templateDocument(template, title),
+    ydoc.getXmlFragment(REPORT_FRAGMENT),
+  );
+  const update = Y.encodeStateAsUpdate(ydoc);
+  ydoc.destroy();
+  return update;
+}
+
+/** The report's text as a ProseMirror document (export, validation, tests). */
+export function reportToProseMirror(ydoc: Y.Doc): PMNode {
+  return yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(REPORT_FRAGMENT), schema);
+}

@@ -1,0 +1,360 @@
+/**
+ * One open report: its Y.Doc, its presence (awareness) and the sockets connected to it.
+ *
+ * Durability before relay: every change to the document is appended to storage, and nothing
+ * that depends on it (the relay to other clients, a sync reply, a Saved acknowledgement) leaves
+ * the server until that append has committed. Sends are ordered behind the last pending append
+ * (the "barrier"); while nothing is pending they go out at once.
+ *
+ * Cold loads are cheap: a report loaded from a snapshot keeps the snapshot's bytes and serves
+ * sync replies from them; the Y.Doc is built only when someone actually changes the text.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { encodeSaved, type SavedClock } from '../../shared/protocol.js';
+import type { Storage, StoredDocument } from '../storage/types.js';
+import { checkUpdate } from './validate.js';
+import {
+  type ClientMessage,
+  checkStateVector,
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  isEmptyStateVector,
+  isEmptyUpdate,
+} from './wire.js';
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+/** A connection as a report sees it. */
+export interface Peer {
+  /** Yjs clientID the peer asked Saved messages about, or null (stock clients). */
+  readonly savedClient: number | null;
+  /** Client ids whose content this peer has sent in this session. */
+  readonly writtenClients: Set<number>;
+  /** Awareness client ids this peer has published. */
+  readonly awarenessIds: Set<number>;
+  send(data: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+/** A message the server understood and will not accept (close code 1008). */
+export class RefusedError extends Error {
+  override name = 'RefusedError';
+}
+
+/** A message that is not a well-formed part of the protocol (close code 1003). */
+export class MalformedError extends Error {
+  override name = 'MalformedError';
+}
+
+export interface LiveReportDeps {
+  storage: Storage;
+  log: FastifyBaseLogger;
+  compactEvery: number;
+  /** The storage failed: the registry must drop this report now. */
+  onFault(report: LiveReport, err: Error): void;
+  /** The last peer left. */
+  onEmpty(report: LiveReport): void;
+}
+
+export class LiveReport {
+  readonly peers = new Set<Peer>();
+  readonly awareness: awarenessProtocol.Awareness;
+  private doc: Y.Doc | null = null;
+  /** The whole document as one update, while no edit has made it stale. */
+  private encodedState: Uint8Array | null = null;
+  private encodedStateVector: Uint8Array | null = null;
+  private inflight = 0;
+  private barrier: Promise<unknown> = Promise.resolve();
+  private lastSeq: number;
+  private sinceCompaction = 0;
+  private version = 0;
+  private compacting: Promise<void> | null = null;
+  private failed = false;
+  private destroyed = false;
+
+  constructor(
+    readonly id: string,
+    stored: StoredDocument,
+    private readonly deps: LiveReportDeps,
+  ) {
+    this.lastSeq = stored.lastSeq;
+    if (stored.snapshot && stored.updates.length === 0) {
+      this.encodedState = stored.snapshot.update;
+      this.encodedStateVector = stored.snapshot.stateVector;
+    } else {
+      const parts = stored.snapshot ? [stored.snapshot.update, ...stored.updates] : stored.updates;
+      const doc = new Y.Doc();
+      if (parts.length > 0)
+        Y.applyUpdate(doc, parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts));
+      if (doc.store.pendingStructs || doc.store.pendingDs) {
+        deps.log.warn(
+          { report: id },
+          'stored log has updates with missing dependencies; waiting for clients to resend them',
+        );
+      }
+      this.adopt(doc);
+      this.sinceCompaction = stored.updates.length;
+    }
+    const presenceDoc = new Y.Doc();
+    this.awareness = new awarenessProtocol.Awareness(presenceDoc);
+    this.awareness.setLocalState(null);
+    // Track which presence entries each peer owns, from what the awareness actually applied.
+    this.awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
+      const peer = origin as Peer | null;
+      if (!peer || !this.peers.has(peer)) return;
+      for (const id of added) peer.awarenessIds.add(id);
+      for (const id of updated) peer.awarenessIds.add(id);
+      for (const id of removed) peer.awarenessIds.delete(id);
+    });
+  }
+
+  get loadedDocument(): boolean {
+    return this.doc !== null;
+  }
+
+  /** The live Y.Doc, built from the snapshot on first need. */
+  ydoc(): Y.Doc {
+    if (!this.doc) {
+      const doc = new Y.Doc();
+      if (this.encodedState) Y.applyUpdate(doc, this.encodedState);
+      this.adopt(doc);
+    }
+    return this.doc!;
+  }
+
+  private adopt(doc: Y.Doc): void {
+    doc.on('update', this.onDocUpdate);
+    this.doc = doc;
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.encodedState = null;
+    this.encodedStateVector = null;
+    this.version++;
+    this.inflight++;
+    const appended = this.deps.storage.appendUpdate(this.id, update);
+    this.barrier = appended;
+    appended.then(
+      (seq) => {
+        this.inflight--;
+        if (this.failed) return;
+        if (seq > this.lastSeq) this.lastSeq = seq;
+        this.sinceCompaction++;
+        this.broadcast(encodeUpdate(update), origin as Peer | null);
+        this.maybeCompact();
+      },
+      (err: Error) => {
+        this.inflight--;
+        this.fail(err);
+      },
+    );
+  };
+
+  /** Runs `send` once every change made so far is durable (at once when none is pending). */
+  private afterDurable(send: () => void): void {
+    if (this.inflight === 0) send();
+    else
+      this.barrier.then(
+        () => {
+          if (!this.failed) send();
+        },
+        () => {},
+      );
+  }
+
+  /** Sends the same bytes to every peer but `except`. */
+  broadcast(message: Uint8Array, except: Peer | null): void {
+    for (const peer of this.peers) if (peer !== except) peer.send(message);
+  }
+
+  stateVector(): Uint8Array {
+    if (this.encodedStateVector) return this.encodedStateVector;
+    const sv = Y.encodeStateVector(this.ydoc());
+    if (!this.encodedState) return sv;
+    this.encodedStateVector = sv;
+    return sv;
+  }
+
+  /** What a client with state vector `sv` lacks. */
+  private diffFor(sv: Uint8Array): Uint8Array {
+    if (isEmptyStateVector(sv)) {
+      if (!this.encodedState) this.encodedState = Y.encodeStateAsUpdate(this.ydoc());
+      return this.encodedState;
+    }
+    if (this.doc) return Y.encodeStateAsUpdate(this.doc, sv);
+    return Y.diffUpdate(this.encodedState!, sv);
+  }
+
+  private clockOf(client: number): number {
+    if (this.doc) return Y.getState(this.doc.store, client);
+    return Y.decodeStateVector(this.stateVector()).get(client) ?? 0;
+  }
+
+  /** A new peer: greet it with our state vector and everyone's presence. */
+  attach(peer: Peer): void {
+    this.peers.add(peer);
+    peer.send(encodeSyncStep1(this.stateVector()));
+    const states = this.awareness.getStates();
+    if (states.size > 0) {
+      peer.send(
+        encodeAwareness(
+          awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]),
+        ),
+      );
+    }
+  }
+
+  detach(peer: Peer): void {
+    if (!this.peers.delete(peer)) return;
+    if (peer.awarenessIds.size > 0) {
+      const ids = [...peer.awarenessIds];
+      awarenessProtocol.removeAwarenessStates(this.awareness, ids, peer);
+      this.broadcast(
+        encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)),
+        null,
+      );
+    }
+    if (this.peers.size === 0) this.deps.onEmpty(this);
+  }
+
+  /** Applies one parsed message from `peer`. Throws MalformedError or RefusedError. */
+  handle(peer: Peer, message: ClientMessage, frame: Uint8Array): void {
+    switch (message.kind) {
+      case 'sync-step1': {
+        try {
+          checkStateVector(message.stateVector);
+        } catch (err) {
+          throw new MalformedError((err as Error).message);
+        }
+        const reply = encodeSyncStep2(this.diffFor(message.stateVector));
+        this.afterDurable(() => peer.send(reply));
+        return;
+      }
+      case 'sync-step2':
+      case 'update':
+        this.applyClientUpdate(peer, message.update);
+        this.acknowledge(peer);
+        return;
+      case 'awareness': {
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, peer);
+        this.broadcast(frame, peer);
+        return;
+      }
+      case 'query-awareness': {
+        const ids = [...this.awareness.getStates().keys()];
+        peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
+        return;
+      }
+    }
+  }
+
+  private applyClientUpdate(peer: Peer, update: Uint8Array): void {
+    if (isEmptyUpdate(update)) return;
+    const doc = this.ydoc();
+    const check = checkUpdate(doc, update);
+    if (!check.ok) {
+      if (check.reason === 'malformed')
+        throw new MalformedError(`update does not decode: ${check.detail}`);
+      throw new RefusedError(`update refused, missing dependencies: ${check.detail}`);
+    }
+    if (check.empty) return;
+    const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+    try {
+      Y.applyUpdate(doc, update, peer);
+    } catch (err) {
+      throw new MalformedError(`update could not be applied: ${(err as Error).message}`);
+    } finally {
+      if (!hadPending && (doc.store.pendingStructs || doc.store.pendingDs)) {
+        // Never park: what cannot be integrated now is dropped; the client still has it and
+        // sends it again with its next sync.
+        doc.store.pendingStructs = null;
+        doc.store.pendingDs = null;
+        // biome-ignore lint/correctness/noUnsafeFinally: refusing is the outcome either way
+        throw new RefusedError('update refused: it depends on content the server does not have');
+      }
+    }
+    for (const client of check.clients.keys()) peer.writtenClients.add(client);
+  }
+
+  /** Tells a peer that asked for it which of its changes are durable, once they are. */
+  private acknowledge(peer: Peer): void {
+    if (peer.savedClient === null) return;
+    const clients = new Set(peer.writtenClients);
+    clients.add(peer.savedClient);
+    const clocks: SavedClock[] = [...clients].map((client) => ({
+      client,
+      clock: this.clockOf(client),
+    }));
+    const message = encodeSaved(clocks);
+    this.afterDurable(() => peer.send(message));
+  }
+
+  private maybeCompact(): void {
+    if (this.sinceCompaction < this.deps.compactEvery || this.compacting) return;
+    this.compacting = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.compact())
+      .finally(() => {
+        this.compacting = null;
+      });
+  }
+
+  /** Writes the whole document as a snapshot and drops the log it covers (one transaction). */
+  async compact(): Promise<void> {
+    if (!this.doc || this.failed || this.destroyed || this.sinceCompaction === 0) return;
+    const through = this.lastSeq;
+    const covered = this.sinceCompaction;
+    const version = this.version;
+    const snapshot = {
+      update: Y.encodeStateAsUpdate(this.doc),
+      stateVector: Y.encodeStateVector(this.doc),
+    };
+    try {
+      await this.deps.storage.compact(this.id, snapshot, through);
+    } catch (err) {
+      this.deps.log.error({ report: this.id, err }, 'compaction failed; the update log is intact');
+      return;
+    }
+    this.sinceCompaction -= covered;
+    if (this.version === version && !this.encodedState) {
+      this.encodedState = snapshot.update;
+      this.encodedStateVector = snapshot.stateVector;
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.deps.log.error(
+      { report: this.id, err },
+      'storage fault: closing the report; clients keep their changes and resend them',
+    );
+    this.deps.onFault(this, err);
+  }
+
+  get hasFailed(): boolean {
+    return this.failed;
+  }
+
+  /** Waits for pending appends, compacts, and releases memory. */
+  async unload(): Promise<void> {
+    while (this.inflight > 0) await this.barrier.catch(() => {});
+    if (this.compacting) await this.compacting;
+    await this.compact();
+    this.destroy();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.awareness.destroy();
+    this.doc?.destroy();
+  }
+}

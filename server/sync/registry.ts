@@ -1,0 +1,125 @@
+/**
+ * The document registry: at most one LiveReport per report, loaded once however many clients
+ * connect at the same moment, unloaded after the last client leaves plus a grace period. A
+ * client that arrives while the report is unloading waits for the unload to finish (every
+ * pending write flushed) and then gets a fresh load: no write is lost in between.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { CloseCode } from '../../shared/protocol.js';
+import type { Storage } from '../storage/types.js';
+import { LiveReport } from './live-report.js';
+
+export class UnknownReportError extends Error {
+  override name = 'UnknownReportError';
+}
+
+export interface RegistryOptions {
+  storage: Storage;
+  log: FastifyBaseLogger;
+  unloadGraceMs: number;
+  compactEvery: number;
+}
+
+export class ReportRegistry {
+  private readonly live = new Map<string, Promise<LiveReport>>();
+  private readonly unloading = new Map<string, Promise<void>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** How many times a report was loaded from storage (observable for tests and metrics). */
+  loads = 0;
+  private closing = false;
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  /** Reports currently in memory. */
+  get openCount(): number {
+    return this.live.size;
+  }
+
+  /** The live report, loading it if needed. Rejects with UnknownReportError or a StorageError. */
+  async acquire(id: string): Promise<LiveReport> {
+    for (;;) {
+      const unloading = this.unloading.get(id);
+      if (!unloading) break;
+      await unloading;
+    }
+    let pending = this.live.get(id);
+    if (!pending) {
+      pending = this.load(id);
+      this.live.set(id, pending);
+      const mine = pending;
+      pending.catch(() => {
+        if (this.live.get(id) === mine) this.live.delete(id);
+      });
+    }
+    const report = await pending;
+    this.cancelUnload(id);
+    return report;
+  }
+
+  private async load(id: string): Promise<LiveReport> {
+    const stored = await this.options.storage.loadDocument(id);
+    if (!stored) throw new UnknownReportError(`no report ${id}`);
+    this.loads++;
+    return new LiveReport(id, stored, {
+      storage: this.options.storage,
+      log: this.options.log,
+      compactEvery: this.options.compactEvery,
+      onFault: (report) => this.evict(report),
+      onEmpty: (report) => this.scheduleUnload(report),
+    });
+  }
+
+  private cancelUnload(id: string): void {
+    const timer = this.timers.get(id);
+    if (timer) {
+      clearTimeout(timer);
+      this.timers.delete(id);
+    }
+  }
+
+  private scheduleUnload(report: LiveReport): void {
+    if (this.closing || report.hasFailed) return;
+    this.cancelUnload(report.id);
+    const timer = setTimeout(() => {
+      this.timers.delete(report.id);
+      if (report.peers.size === 0) void this.unload(report);
+    }, this.options.unloadGraceMs);
+    timer.unref();
+    this.timers.set(report.id, timer);
+  }
+
+  private unload(report: LiveReport): Promise<void> {
+    this.live.delete(report.id);
+    const done = report
+      .unload()
+      .catch((err: unknown) => this.options.log.error({ report: report.id, err }, 'unload failed'))
+      .finally(() => this.unloading.delete(report.id));
+    this.unloading.set(report.id, done);
+    return done;
+  }
+
+  /** Drops a report whose storage failed; its clients reconnect and resend what they hold. */
+  private evict(report: LiveReport): void {
+    this.cancelUnload(report.id);
+    this.live.delete(report.id);
+    for (const peer of [...report.peers]) {
+      peer.close(CloseCode.StorageUnavailable, 'storage unavailable, retrying');
+    }
+    report.destroy();
+  }
+
+  /** Closes every socket (1001), flushes and unloads every report. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const id of [...this.timers.keys()]) this.cancelUnload(id);
+    const reports = await Promise.allSettled([...this.live.values()]);
+    const unloads: Promise<void>[] = [];
+    for (const r of reports) {
+      if (r.status !== 'fulfilled') continue;
+      for (const peer of [...r.value.peers])
+        peer.close(CloseCode.GoingAway, 'server shutting down');
+      unloads.push(this.unload(r.value));
+    }
+    await Promise.all([...unloads, ...this.unloading.values()]);
+  }
+}

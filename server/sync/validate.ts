@@ -1,0 +1,105 @@
+/**
+ * Checks a client's Yjs update before it touches the live document: it must decode completely,
+ * and everything it refers to (left/right origins, parents, deleted ranges) must be either already
+ * in the document or inside the update itself. An update with missing dependencies is refused,
+ * never parked in the document's pending queue: a parked update would be invisible to everyone,
+ * never stored, and silently lost when the document unloads.
+ */
+import * as Y from 'yjs';
+
+export type UpdateCheck =
+  | { ok: true; empty: boolean; clients: Map<number, number> }
+  | { ok: false; reason: 'malformed' | 'missing-dependencies'; detail: string };
+
+interface IdLike {
+  client: number;
+  clock: number;
+}
+
+function isId(x: unknown): x is IdLike {
+  return typeof x === 'object' && x !== null && 'client' in x && 'clock' in x;
+}
+
+/**
+ * `clients` in the result maps each client id in the update to the clock after its last struct:
+ * once the update is durable, everything by that client below that clock is durable.
+ */
+export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateCheck {
+  let decoded: ReturnType<typeof Y.decodeUpdate>;
+  try {
+    decoded = Y.decodeUpdate(update);
+  } catch (err) {
+    return {
+      ok: false,
+      reason: 'malformed',
+      detail: (err as Error).message || 'undecodable update',
+    };
+  }
+  const sv = doc.store.clients;
+  const known = (client: number) => {
+    const structs = sv.get(client);
+    if (!structs || structs.length === 0) return 0;
+    const last = structs[structs.length - 1]!;
+    return last.id.clock + last.length;
+  };
+  // The range each client covers in this update, [from, to).
+  const from = new Map<number, number>();
+  const to = new Map<number, number>();
+  for (const s of decoded.structs) {
+    // A Skip marks a gap inside the update: content that the update does not carry.
+    if (s instanceof Y.Skip)
+      return { ok: false, reason: 'missing-dependencies', detail: 'update has a gap' };
+    const { client, clock } = s.id;
+    const end = clock + s.length;
+    const prevEnd = to.get(client);
+    if (prevEnd === undefined) {
+      from.set(client, clock);
+    } else if (clock !== prevEnd) {
+      return { ok: false, reason: 'missing-dependencies', detail: `gap in client ${client}` };
+    }
+    to.set(client, end);
+  }
+  for (const [client, start] of from) {
+    if (start > known(client)) {
+      return {
+        ok: false,
+        reason: 'missing-dependencies',
+        detail: `client ${client} starts at ${start}, server has ${known(client)}`,
+      };
+    }
+  }
+  const has = (id: IdLike) => {
+    if (id.clock < known(id.client)) return true;
+    const f = from.get(id.client);
+    return f !== undefined && id.clock >= f && id.clock < to.get(id.client)!;
+  };
+  for (const s of decoded.structs) {
+    if (!(s instanceof Y.Item)) continue;
+    for (const ref of [s.origin, s.rightOrigin, s.parent]) {
+      if (isId(ref) && !has(ref)) {
+        return {
+          ok: false,
+          reason: 'missing-dependencies',
+          detail: `refers to ${ref.client}:${ref.clock}, which the server does not have`,
+        };
+      }
+    }
+  }
+  for (const [client, ranges] of decoded.ds.clients) {
+    const limit = Math.max(known(client), to.get(client) ?? 0);
+    for (const r of ranges) {
+      if (r.clock + r.len > limit) {
+        return {
+          ok: false,
+          reason: 'missing-dependencies',
+          detail: `deletes ${client}:${r.clock}+${r.len}, which the server does not have`,
+        };
+      }
+    }
+  }
+  return {
+    ok: true,
+    empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0,
+    clients: to,
+  };
+}
