@@ -5,14 +5,27 @@
 import fs from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { CloseCode, REPORT_ID_RE, SYNC_PATH, SyncParam } from '../shared/protocol.js';
 import { SCHEMA_VERSION } from '../shared/schema.js';
+import { installAuth } from './auth/plugin.js';
+import { can, HttpError } from './auth/policy.js';
+import { colorFor } from './auth/presence.js';
+import { Sessions } from './auth/sessions.js';
+import { SetupLink } from './auth/setup.js';
 import type { Config } from './config.js';
+import { authRoutes } from './http/auth-routes.js';
+import { groupRoutes } from './http/group-routes.js';
 import { reportRoutes } from './http/routes.js';
 import { SqliteStorage } from './storage/sqlite.js';
-import { type Storage, StorageError } from './storage/types.js';
-import { SyncConnection } from './sync/connection.js';
+import {
+  type MemberRecord,
+  type ReportRecord,
+  type Storage,
+  StorageError,
+} from './storage/types.js';
+import { type ConnectionIdentity, SyncConnection } from './sync/connection.js';
+import { PeerDirectory } from './sync/directory.js';
 import { ReportRegistry, UnknownReportError } from './sync/registry.js';
 
 declare module 'fastify' {
@@ -20,6 +33,15 @@ declare module 'fastify' {
     config: Config;
     storage: Storage;
     registry: ReportRegistry;
+    sessions: Sessions;
+    peers: PeerDirectory;
+    setup: SetupLink;
+    /** Where users reach this server (for links): CONCORD_PUBLIC_URL or http://localhost:<port>. */
+    publicOrigin(): string;
+  }
+  interface FastifyRequest {
+    /** Set by the sync route's preValidation: the report and the caller's membership. */
+    syncTarget?: { report: ReportRecord; member: MemberRecord };
   }
 }
 
@@ -45,10 +67,24 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   app.decorate('config', config);
   app.decorate('storage', storage);
   app.decorate('registry', registry);
+  app.decorate('sessions', new Sessions(storage, config));
+  app.decorate('peers', new PeerDirectory());
+  app.decorate('setup', new SetupLink());
+  app.decorate('publicOrigin', () => {
+    if (config.publicUrl) return config.publicUrl;
+    const address = app.server.address();
+    return `http://localhost:${address && typeof address === 'object' ? address.port : config.port}`;
+  });
+  installAuth(app);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) {
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: err.message });
+    }
+    if (err instanceof HttpError) {
+      return reply
+        .code(err.statusCode)
+        .send({ statusCode: err.statusCode, error: err.name, message: err.message });
     }
     if (err instanceof StorageError) {
       req.log.error({ err }, 'storage fault');
@@ -87,22 +123,66 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     }
   });
 
+  await app.register(authRoutes);
+  await app.register(groupRoutes);
   await app.register(reportRoutes);
 
   await app.register(fastifyWebsocket, { options: { maxPayload: config.maxMessageBytes } });
+  const refuse = (reply: FastifyReply, status: number, message: string) =>
+    reply.code(status).send({
+      statusCode: status,
+      error: status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found',
+      message,
+    });
   app.get<{ Params: { reportId: string }; Querystring: Record<string, string | undefined> }>(
     `${SYNC_PATH}/:reportId`,
-    { websocket: true },
+    {
+      websocket: true,
+      // Everything is decided before the upgrade; a refused request loads and creates nothing.
+      preValidation: async (req, reply) => {
+        const origin = req.headers.origin;
+        if (origin !== undefined && !app.allowedOrigins().has(origin)) {
+          req.log.warn({ origin }, 'sync socket from a foreign origin refused');
+          return refuse(reply, 403, 'Origin not allowed.');
+        }
+        if (!req.auth) return refuse(reply, 401, 'Log in to continue.');
+        if (!REPORT_ID_RE.test(req.params.reportId)) return refuse(reply, 404, 'No such report.');
+        const report = await storage.getReport(req.params.reportId);
+        if (!report?.groupId) return refuse(reply, 404, 'No such report.');
+        const member = await storage.getMembership(report.groupId, req.auth.user.id);
+        if (!member || !can(member, 'read'))
+          return refuse(reply, 403, 'You are not a member of this group.');
+        req.syncTarget = { report, member };
+      },
+    },
     (socket, req) => {
-      const { reportId } = req.params;
+      const { report, member } = req.syncTarget!;
+      const auth = req.auth!;
       const savedRaw = req.query[SyncParam.saved];
       const saved = savedRaw !== undefined && /^\d{1,10}$/.test(savedRaw) ? Number(savedRaw) : null;
+      const identity: ConnectionIdentity = {
+        userId: auth.user.id,
+        sessionHash: auth.session.tokenHash,
+        sessionExpiresAt: auth.expiresAt,
+        groupId: report.groupId!,
+        canEdit: can(member, 'editText'),
+        presence: {
+          name: auth.user.displayName,
+          color: colorFor(auth.user.id),
+          role: member.role,
+          represents: member.represents,
+        },
+        audit: (action, detail) =>
+          storage
+            .appendAudit(
+              app.auditEvent(req, { action, groupId: report.groupId, target: report.id, detail }),
+            )
+            .catch((err: unknown) => req.log.error({ err }, 'audit append failed')),
+      };
       // Listeners first, before anything is awaited: frames that arrive early are queued.
-      const conn = new SyncConnection(socket, reportId, saved, req.log);
-      if (!REPORT_ID_RE.test(reportId)) {
-        conn.close(CloseCode.InvalidReportId, 'invalid report id');
-        return;
-      }
+      const conn = new SyncConnection(socket, report.id, saved, identity, req.log);
+      app.peers.add(conn);
+      socket.on('close', () => app.peers.remove(conn));
       const schemaRaw = req.query[SyncParam.schema];
       if (schemaRaw !== undefined && !(Number(schemaRaw) >= SCHEMA_VERSION)) {
         conn.close(
@@ -111,13 +191,13 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
         );
         return;
       }
-      registry.acquire(reportId).then(
-        (report) => conn.attach(report),
+      registry.acquire(report.id).then(
+        (live) => conn.attach(live),
         (err: unknown) => {
           if (err instanceof UnknownReportError)
             conn.close(CloseCode.UnknownReport, 'unknown report');
           else {
-            req.log.error({ err, report: reportId }, 'could not load report');
+            req.log.error({ err, report: report.id }, 'could not load report');
             conn.close(CloseCode.StorageUnavailable, 'storage unavailable, retrying');
           }
         },

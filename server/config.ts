@@ -20,6 +20,13 @@ export interface Config {
   compactEvery: number;
   shutdownTimeoutMs: number;
   clientDir: string;
+  publicUrl: string | null;
+  allowedOrigins: string[];
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  invitationHours: number;
+  loginFailuresPerAccount: number;
+  loginAttemptsPerAddress: number;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +155,83 @@ export const CONFIG_VARIABLES: ReadonlyArray<Variable<any>> = [
     default: 'dist/client',
     description: 'Folder of the built browser client served at /.',
     parse: directory,
+  },
+  {
+    name: 'CONCORD_PUBLIC_URL',
+    key: 'publicUrl',
+    default: '',
+    description:
+      'Address users reach Concord at (e.g. https://concord.example.org). Used in setup and invitation links; https turns on Secure __Host- cookies. Empty: http://localhost:<port>.',
+    parse: (raw: string, name: string) => {
+      if (raw.trim() === '') return null;
+      let url: URL;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        throw new ConfigError(name, `not a URL: "${raw}"`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new ConfigError(name, 'must be http or https');
+      return url.origin;
+    },
+  },
+  {
+    name: 'CONCORD_ALLOWED_ORIGINS',
+    key: 'allowedOrigins',
+    default: '',
+    description:
+      'Comma-separated exact origins allowed to open the sync socket and send state-changing requests. Empty: the public URL, or http://localhost:<port> and http://127.0.0.1:<port>.',
+    parse: (raw: string, name: string) =>
+      raw
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean)
+        .map((o) => {
+          let url: URL;
+          try {
+            url = new URL(o);
+          } catch {
+            throw new ConfigError(name, `not an origin: "${o}"`);
+          }
+          if (url.origin !== o)
+            throw new ConfigError(name, `"${o}" is not an exact origin (expected ${url.origin})`);
+          return o;
+        }),
+  },
+  {
+    name: 'CONCORD_SESSION_IDLE_MINUTES',
+    key: 'sessionIdleMinutes',
+    default: '720',
+    description: 'A session unused for this long expires.',
+    parse: integer(1, 60 * 24 * 90),
+  },
+  {
+    name: 'CONCORD_SESSION_MAX_HOURS',
+    key: 'sessionMaxHours',
+    default: '168',
+    description: 'A session expires this long after login, used or not.',
+    parse: integer(1, 24 * 365),
+  },
+  {
+    name: 'CONCORD_INVITATION_HOURS',
+    key: 'invitationHours',
+    default: '168',
+    description: 'How long an invitation link stays valid.',
+    parse: integer(1, 24 * 90),
+  },
+  {
+    name: 'CONCORD_LOGIN_FAILURES_PER_ACCOUNT',
+    key: 'loginFailuresPerAccount',
+    default: '5',
+    description: 'Failed logins allowed per account in 15 minutes; more are refused (429).',
+    parse: integer(1, 10_000),
+  },
+  {
+    name: 'CONCORD_LOGIN_ATTEMPTS_PER_ADDRESS',
+    key: 'loginAttemptsPerAddress',
+    default: '30',
+    description: 'Login attempts allowed per client address in 15 minutes.',
+    parse: integer(1, 100_000),
   },
 ];
 

@@ -38,10 +38,15 @@ async function main(): Promise<void> {
     { dataDir: config.dataDir, storage: app.storage.kind },
     `Concord is listening at ${address}`,
   );
-  if (process.stdout.isTTY || process.env['CONCORD_PRINT_URL']) {
+  const origin = app.publicOrigin();
+  if ((await app.storage.countUsers()) === 0) {
+    const link = `${origin}/#/setup/${app.setup.issue()}`;
+    app.log.info('no accounts yet: printed a one-time setup link');
     console.log(
-      `\n  Concord is running: open ${address.replace('127.0.0.1', 'localhost')}/ in a browser\n`,
+      `\n  Concord is running. No accounts exist yet: open this one-time link to create the first\n  account (the chair of your first group):\n\n    ${link}\n`,
     );
+  } else {
+    console.log(`\n  Concord is running: open ${origin}/ in a browser\n`);
   }
 }
 

@@ -17,7 +17,15 @@ export const MessageType = {
   QueryAwareness: 3,
   /** Server → client: these of your changes are durable (see encodeSaved). */
   Saved: 100,
+  /** Server → client: a notice for the user, JSON `ServerNotice` (see encodeNotice). */
+  Notice: 101,
 } as const;
+
+/** Something the server tells a Concord client's user (a refused change, a role change…). */
+export interface ServerNotice {
+  code: 'read-only' | 'foreign-client-id' | 'locked';
+  message: string;
+}
 
 /** URL path of the sync socket: `${SYNC_PATH}/${reportId}`. */
 export const SYNC_PATH = '/sync';
@@ -43,7 +51,13 @@ export const CloseCode = {
   /** Frame over the configured size: the websocket layer closes with it. */
   MessageTooBig: 1009,
   InvalidReportId: 4400,
+  /** Logged out, session expired or revoked: log in again. */
+  SessionEnded: 4401,
+  /** No longer a member of the report's group. */
+  Removed: 4403,
   UnknownReport: 4404,
+  /** The user's role changed: reconnect to continue with the new permissions. */
+  RoleChanged: 4409,
   SchemaTooOld: 4426,
   StorageUnavailable: 4503,
 } as const;
@@ -55,6 +69,10 @@ export const closeReasonText: Readonly<Record<number, string>> = {
   [CloseCode.MessageTooBig]: 'A change was too large for the server to accept.',
   [CloseCode.InvalidReportId]: 'This is not a valid report address.',
   [CloseCode.UnknownReport]: 'This report does not exist.',
+  [CloseCode.SessionEnded]: 'Your session has ended. Log in again to continue.',
+  [CloseCode.Removed]: 'You are no longer a member of this group.',
+  [CloseCode.RoleChanged]:
+    'Your role in this group has changed. Reconnecting with your new permissions…',
   [CloseCode.SchemaTooOld]: 'Concord has been updated. Reload the page to continue editing.',
   [CloseCode.StorageUnavailable]: 'The server cannot reach its storage. Retrying…',
 };
@@ -64,6 +82,8 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.InvalidReportId,
   CloseCode.UnknownReport,
   CloseCode.SchemaTooOld,
+  CloseCode.SessionEnded,
+  CloseCode.Removed,
 ]);
 
 /** Report ids are server-made (newReportId on the server); this is what the server accepts. */
@@ -95,4 +115,25 @@ export function decodeSavedBody(dec: decoding.Decoder): SavedClock[] {
     out.push({ client: decoding.readVarUint(dec), clock: decoding.readVarUint(dec) });
   }
   return out;
+}
+
+export function encodeNotice(notice: ServerNotice): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.Notice);
+  encoding.writeVarString(enc, JSON.stringify(notice));
+  return encoding.toUint8Array(enc);
+}
+
+/** Decodes the body of a Notice message (after its type has been read). */
+export function decodeNoticeBody(dec: decoding.Decoder): ServerNotice {
+  return JSON.parse(decoding.readVarString(dec)) as ServerNotice;
+}
+
+/** What the server stamps onto each connection's presence (awareness field `user`). */
+export interface PresenceUser {
+  name: string;
+  color: string;
+  role: string;
+  /** The State or organisation represented, or null. */
+  represents: string | null;
 }

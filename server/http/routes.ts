@@ -4,8 +4,11 @@ import type { ReportSummary } from '../../shared/api.js';
 import { REPORT_TITLE_MAX } from '../../shared/api.js';
 import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
 import { TEMPLATE_IDS, TEMPLATES, type TemplateId } from '../../shared/templates.js';
+import { HttpError } from '../auth/policy.js';
 import { newReportId, templateUpdate } from '../reports.js';
 import type { ReportRecord } from '../storage/types.js';
+import { requireLogin } from './auth-routes.js';
+import { GROUP_ID_PATTERN, memberFor } from './group-routes.js';
 
 const title = {
   type: 'string',
@@ -25,32 +28,66 @@ const present = (r: ReportRecord): ReportSummary => ({ ...r });
 export async function reportRoutes(app: FastifyInstance): Promise<void> {
   const { storage } = app;
 
+  /** The report and the caller's membership in its group, checked for `action`. 404 for strangers. */
+  async function reportFor(
+    req: Parameters<typeof requireLogin>[0],
+    id: string,
+    action: 'read' | 'createReport',
+  ) {
+    requireLogin(req);
+    const record = await storage.getReport(id);
+    if (!record?.groupId) throw new HttpError(404, 'No such report.');
+    const member = await memberFor(app, req, record.groupId, action).catch((err: unknown) => {
+      if (err instanceof HttpError && err.statusCode === 404)
+        throw new HttpError(404, 'No such report.');
+      throw err;
+    });
+    return { record, member };
+  }
+
   app.get('/api/templates', async () => ({ templates: TEMPLATES }));
 
-  app.get('/api/reports', async () => ({ reports: (await storage.listReports()).map(present) }));
+  app.get('/api/reports', async (req) => {
+    const auth = requireLogin(req);
+    return { reports: (await storage.listReportsForUser(auth.user.id)).map(present) };
+  });
 
-  app.post<{ Body: { title: string; template: TemplateId } }>(
+  app.post<{ Body: { title: string; template: TemplateId; groupId: string } }>(
     '/api/reports',
     {
       schema: {
         body: {
           type: 'object',
-          required: ['title', 'template'],
+          required: ['title', 'template', 'groupId'],
           additionalProperties: false,
-          properties: { title, template: { type: 'string', enum: [...TEMPLATE_IDS] } },
+          properties: {
+            title,
+            template: { type: 'string', enum: [...TEMPLATE_IDS] },
+            groupId: { type: 'string', pattern: GROUP_ID_PATTERN },
+          },
         },
       },
     },
     async (req, reply) => {
+      await memberFor(app, req, req.body.groupId, 'createReport');
       const now = new Date().toISOString();
       const record: ReportRecord = {
         id: newReportId(),
+        groupId: req.body.groupId,
         title: req.body.title.trim(),
         template: req.body.template,
         createdAt: now,
         updatedAt: now,
       };
       await storage.createReport(record, templateUpdate(record.template, record.title));
+      await storage.appendAudit(
+        app.auditEvent(req, {
+          action: 'report.create',
+          groupId: record.groupId,
+          target: record.id,
+          detail: { title: record.title, template: record.template },
+        }),
+      );
       req.log.info({ report: record.id, template: record.template }, 'report created');
       return reply.code(201).send({ report: present(record) });
     },
@@ -59,13 +96,9 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string } }>(
     '/api/reports/:id',
     { schema: { params: idParams } },
-    async (req, reply) => {
-      const record = await storage.getReport(req.params.id);
-      if (!record)
-        return reply
-          .code(404)
-          .send({ statusCode: 404, error: 'Not Found', message: 'No such report.' });
-      return { report: present(record) };
+    async (req) => {
+      const { record, member } = await reportFor(req, req.params.id, 'read');
+      return { report: present(record), role: member.role, represents: member.represents };
     },
   );
 
@@ -82,16 +115,22 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    async (req, reply) => {
+    async (req) => {
+      const { record: before } = await reportFor(req, req.params.id, 'createReport');
       const record = await storage.renameReport(
         req.params.id,
         req.body.title.trim(),
         new Date().toISOString(),
       );
-      if (!record)
-        return reply
-          .code(404)
-          .send({ statusCode: 404, error: 'Not Found', message: 'No such report.' });
+      if (!record) throw new HttpError(404, 'No such report.');
+      await storage.appendAudit(
+        app.auditEvent(req, {
+          action: 'report.rename',
+          groupId: record.groupId,
+          target: record.id,
+          detail: { from: before.title, to: record.title },
+        }),
+      );
       return { report: present(record) };
     },
   );

@@ -10,11 +10,21 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqliteSynchronous } from '../config.js';
 import {
+  type AuditEvent,
+  type AuditRecord,
+  type ClientBinding,
+  ConflictError,
+  type GroupRecord,
+  type InvitationRecord,
+  type MemberRecord,
+  type MemberView,
   type ReportRecord,
+  type SessionRecord,
   type Snapshot,
   type Storage,
   StorageError,
   type StoredDocument,
+  type UserRecord,
 } from './types.js';
 
 const MIGRATIONS: readonly string[] = [
@@ -37,17 +47,83 @@ const MIGRATIONS: readonly string[] = [
      data BLOB NOT NULL
    );
    CREATE INDEX report_updates_by_report ON report_updates(report_id, seq);`,
+  `CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     email TEXT NOT NULL UNIQUE,
+     display_name TEXT NOT NULL,
+     password_hash TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE groups (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE memberships (
+     group_id TEXT NOT NULL REFERENCES groups(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     role TEXT NOT NULL,
+     represents TEXT,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (group_id, user_id)
+   );
+   CREATE INDEX memberships_by_user ON memberships(user_id);
+   ALTER TABLE reports ADD COLUMN group_id TEXT REFERENCES groups(id);
+   CREATE INDEX reports_by_group ON reports(group_id);
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL REFERENCES users(id),
+     created_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL
+   );
+   CREATE INDEX sessions_by_user ON sessions(user_id);
+   CREATE TABLE invitations (
+     token_hash TEXT PRIMARY KEY,
+     group_id TEXT NOT NULL REFERENCES groups(id),
+     role TEXT NOT NULL,
+     represents TEXT,
+     created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     accepted_at INTEGER,
+     accepted_by TEXT
+   );
+   CREATE TABLE audit_log (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     group_id TEXT,
+     actor_id TEXT,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target TEXT,
+     detail TEXT,
+     ip TEXT,
+     request_id TEXT
+   );
+   CREATE INDEX audit_by_group ON audit_log(group_id, id);
+   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+   CREATE TABLE client_bindings (
+     report_id TEXT NOT NULL REFERENCES reports(id),
+     client_id INTEGER NOT NULL,
+     user_id TEXT NOT NULL,
+     PRIMARY KEY (report_id, client_id)
+   );`,
 ];
 
 interface PendingAppend {
   reportId: string;
   data: Uint8Array;
+  binding: ClientBinding | undefined;
   resolve(seq: number): void;
   reject(err: Error): void;
 }
 
 interface ReportRow {
   id: string;
+  group_id: string | null;
   title: string;
   template: string;
   created_at: string;
@@ -57,10 +133,113 @@ interface ReportRow {
 function toRecord(row: ReportRow): ReportRecord {
   return {
     id: row.id,
+    groupId: row.group_id,
     title: row.title,
     template: row.template as ReportRecord['template'],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  created_at: string;
+}
+
+function toUser(r: UserRow | undefined): UserRecord | null {
+  return r
+    ? {
+        id: r.id,
+        email: r.email,
+        displayName: r.display_name,
+        passwordHash: r.password_hash,
+        createdAt: r.created_at,
+      }
+    : null;
+}
+
+function toGroup(
+  r: { id: string; name: string; created_at: string } | undefined,
+): GroupRecord | null {
+  return r ? { id: r.id, name: r.name, createdAt: r.created_at } : null;
+}
+
+interface MemberRow {
+  group_id: string;
+  user_id: string;
+  role: string;
+  represents: string | null;
+  created_at: string;
+}
+
+function toMember(r: MemberRow | undefined): MemberRecord | null {
+  return r
+    ? {
+        groupId: r.group_id,
+        userId: r.user_id,
+        role: r.role as MemberRecord['role'],
+        represents: r.represents,
+        createdAt: r.created_at,
+      }
+    : null;
+}
+
+interface InvitationRow {
+  token_hash: string;
+  group_id: string;
+  role: string;
+  represents: string | null;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by: string | null;
+}
+
+function toInvitation(r: InvitationRow | undefined): InvitationRecord | null {
+  return r
+    ? {
+        tokenHash: r.token_hash,
+        groupId: r.group_id,
+        role: r.role as InvitationRecord['role'],
+        represents: r.represents,
+        createdBy: r.created_by,
+        createdAt: r.created_at,
+        expiresAt: r.expires_at,
+        acceptedAt: r.accepted_at,
+        acceptedBy: r.accepted_by,
+      }
+    : null;
+}
+
+interface AuditRow {
+  id: number;
+  at: string;
+  group_id: string | null;
+  actor_id: string | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: string | null;
+  ip: string | null;
+  request_id: string | null;
+}
+
+function toAudit(r: AuditRow): AuditRecord {
+  return {
+    id: r.id,
+    at: r.at,
+    groupId: r.group_id,
+    actorId: r.actor_id,
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+    ip: r.ip,
+    requestId: r.request_id,
   };
 }
 
@@ -92,7 +271,7 @@ export class SqliteStorage implements Storage {
     this.migrate();
     this.stmt = {
       insertReport: this.db.prepare(
-        'INSERT INTO reports (id, title, template, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO reports (id, group_id, title, template, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       getReport: this.db.prepare('SELECT * FROM reports WHERE id = ?'),
       listReports: this.db.prepare('SELECT * FROM reports ORDER BY updated_at DESC, id'),
@@ -113,6 +292,16 @@ export class SqliteStorage implements Storage {
       ),
       dropUpdates: this.db.prepare('DELETE FROM report_updates WHERE report_id = ? AND seq <= ?'),
       ping: this.db.prepare('SELECT 1 AS ok'),
+      bindings: this.db.prepare(
+        'SELECT client_id, user_id FROM client_bindings WHERE report_id = ?',
+      ),
+      bind: this.db.prepare(
+        'INSERT INTO client_bindings (report_id, client_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      audit: this.db.prepare(
+        `INSERT INTO audit_log (at, group_id, actor_id, actor, action, target, detail, ip, request_id)
+         VALUES (@at, @groupId, @actorId, @actor, @action, @target, @detail, @ip, @requestId)`,
+      ),
     };
   }
 
@@ -148,6 +337,7 @@ export class SqliteStorage implements Storage {
       this.db.transaction(() => {
         this.stmt.insertReport.run(
           record.id,
+          record.groupId,
           record.title,
           record.template,
           record.createdAt,
@@ -197,15 +387,20 @@ export class SqliteStorage implements Storage {
             : null,
           updates: rows.map((r) => new Uint8Array(r.data)),
           lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : after,
+          clientBindings: new Map(
+            (this.stmt.bindings.all(id) as Array<{ client_id: number; user_id: string }>).map(
+              (b) => [b.client_id, b.user_id],
+            ),
+          ),
         };
       })(),
     );
   }
 
-  appendUpdate(reportId: string, update: Uint8Array): Promise<number> {
+  appendUpdate(reportId: string, update: Uint8Array, binding?: ClientBinding): Promise<number> {
     if (this.closed) return Promise.reject(new StorageError('appendUpdate: storage is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ reportId, data: update, resolve, reject });
+      this.queue.push({ reportId, data: update, binding, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -226,6 +421,10 @@ export class SqliteStorage implements Storage {
         const touched = new Set<string>();
         for (const a of batch) {
           out.push(Number(this.stmt.insertUpdate.run(a.reportId, a.data).lastInsertRowid));
+          if (a.binding) {
+            for (const c of a.binding.clientIds)
+              this.stmt.bind.run(a.reportId, c, a.binding.userId);
+          }
           touched.add(a.reportId);
         }
         const now = new Date().toISOString();
@@ -252,6 +451,371 @@ export class SqliteStorage implements Storage {
         this.stmt.dropUpdates.run(reportId, throughSeq);
       })();
     });
+  }
+
+  // --- accounts, groups, sessions, invitations, audit ---
+
+  private writeAudit(e: AuditEvent): void {
+    this.stmt.audit.run({ ...e, detail: e.detail ? JSON.stringify(e.detail) : null });
+  }
+
+  private tx<T>(what: string, fn: () => T): Promise<T> {
+    return this.guardKeepingConflicts(what, () => this.db.transaction(fn)());
+  }
+
+  /** Like guard, but a ConflictError (a failed precondition, not a fault) passes through as is. */
+  private guardKeepingConflicts<T>(what: string, fn: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new StorageError(`${what}: storage is closed`));
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      if (err instanceof ConflictError) return Promise.reject(err);
+      return Promise.reject(
+        new StorageError(`${what} failed: ${(err as Error).message}`, { cause: err }),
+      );
+    }
+  }
+
+  private one<T>(sql: string, ...params: unknown[]): T | undefined {
+    return this.db.prepare(sql).get(...params) as T | undefined;
+  }
+
+  private all<T>(sql: string, ...params: unknown[]): T[] {
+    return this.db.prepare(sql).all(...params) as T[];
+  }
+
+  private insertUser(u: UserRecord): void {
+    if (this.one('SELECT 1 FROM users WHERE email = ?', u.email)) {
+      throw new ConflictError('email-taken', 'An account with this email already exists.');
+    }
+    this.db
+      .prepare(
+        'INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(u.id, u.email, u.displayName, u.passwordHash, u.createdAt);
+  }
+
+  private insertMember(m: MemberRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO memberships (group_id, user_id, role, represents, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(group_id, user_id) DO UPDATE SET role = excluded.role, represents = excluded.represents`,
+      )
+      .run(m.groupId, m.userId, m.role, m.represents, m.createdAt);
+  }
+
+  countUsers(): Promise<number> {
+    return this.guard(
+      'countUsers',
+      () => this.one<{ n: number }>('SELECT count(*) AS n FROM users')!.n,
+    );
+  }
+
+  getUserByEmail(email: string): Promise<UserRecord | null> {
+    return this.guard('getUserByEmail', () =>
+      toUser(this.one('SELECT * FROM users WHERE email = ?', email.toLowerCase())),
+    );
+  }
+
+  getUser(id: string): Promise<UserRecord | null> {
+    return this.guard('getUser', () => toUser(this.one('SELECT * FROM users WHERE id = ?', id)));
+  }
+
+  createUser(user: UserRecord, membership: MemberRecord | null, audit: AuditEvent): Promise<void> {
+    return this.tx('createUser', () => {
+      this.insertUser(user);
+      if (membership) this.insertMember(membership);
+      this.writeAudit(audit);
+    });
+  }
+
+  setPassword(
+    userId: string,
+    passwordHash: string,
+    keepSession: string | null,
+    audit: AuditEvent,
+  ): Promise<void> {
+    return this.tx('setPassword', () => {
+      this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+      this.db
+        .prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?')
+        .run(userId, keepSession);
+      this.writeAudit(audit);
+    });
+  }
+
+  createGroup(group: GroupRecord, audit: AuditEvent): Promise<void> {
+    return this.tx('createGroup', () => {
+      this.db
+        .prepare('INSERT INTO groups (id, name, created_at) VALUES (?, ?, ?)')
+        .run(group.id, group.name, group.createdAt);
+      this.writeAudit(audit);
+    });
+  }
+
+  getGroup(id: string): Promise<GroupRecord | null> {
+    return this.guard('getGroup', () => toGroup(this.one('SELECT * FROM groups WHERE id = ?', id)));
+  }
+
+  listGroups(): Promise<GroupRecord[]> {
+    return this.guard('listGroups', () =>
+      this.all<{ id: string; name: string; created_at: string }>(
+        'SELECT * FROM groups ORDER BY name',
+      ).map((r) => toGroup(r)!),
+    );
+  }
+
+  setupFirstChair(user: UserRecord, group: GroupRecord, audit: AuditEvent): Promise<void> {
+    return this.tx('setupFirstChair', () => {
+      if (this.one('SELECT 1 FROM users LIMIT 1')) {
+        throw new ConflictError(
+          'setup-done',
+          'Concord is already set up; ask a chair for an invitation.',
+        );
+      }
+      this.insertUser(user);
+      this.db
+        .prepare('INSERT INTO groups (id, name, created_at) VALUES (?, ?, ?)')
+        .run(group.id, group.name, group.createdAt);
+      this.insertMember({
+        groupId: group.id,
+        userId: user.id,
+        role: 'chair',
+        represents: null,
+        createdAt: user.createdAt,
+      });
+      this.db.prepare('UPDATE reports SET group_id = ? WHERE group_id IS NULL').run(group.id);
+      this.writeAudit(audit);
+    });
+  }
+
+  getMembership(groupId: string, userId: string): Promise<MemberRecord | null> {
+    return this.guard('getMembership', () =>
+      toMember(
+        this.one('SELECT * FROM memberships WHERE group_id = ? AND user_id = ?', groupId, userId),
+      ),
+    );
+  }
+
+  listMemberships(userId: string): Promise<Array<{ group: GroupRecord; member: MemberRecord }>> {
+    return this.guard('listMemberships', () =>
+      this.all<MemberRow & { name: string; group_created_at: string }>(
+        `SELECT m.*, g.name, g.created_at AS group_created_at FROM memberships m
+         JOIN groups g ON g.id = m.group_id WHERE m.user_id = ? ORDER BY g.name`,
+        userId,
+      ).map((r) => ({
+        group: { id: r.group_id, name: r.name, createdAt: r.group_created_at },
+        member: toMember(r)!,
+      })),
+    );
+  }
+
+  listMembers(groupId: string): Promise<MemberView[]> {
+    return this.guard('listMembers', () =>
+      this.all<MemberRow & { email: string; display_name: string }>(
+        `SELECT m.*, u.email, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.group_id = ? ORDER BY u.display_name`,
+        groupId,
+      ).map((r) => ({ ...toMember(r)!, email: r.email, displayName: r.display_name })),
+    );
+  }
+
+  addMember(member: MemberRecord, audit: AuditEvent): Promise<void> {
+    return this.tx('addMember', () => {
+      this.insertMember(member);
+      this.writeAudit(audit);
+    });
+  }
+
+  private assertNotLastChair(groupId: string, userId: string): void {
+    const chairs = this.all<{ user_id: string }>(
+      "SELECT user_id FROM memberships WHERE group_id = ? AND role = 'chair'",
+      groupId,
+    );
+    if (chairs.length === 1 && chairs[0]!.user_id === userId) {
+      throw new ConflictError('last-chair', 'A group must keep at least one chair.');
+    }
+  }
+
+  updateMember(
+    groupId: string,
+    userId: string,
+    change: { role: MemberRecord['role']; represents: string | null },
+    audit: AuditEvent,
+  ): Promise<MemberRecord> {
+    return this.tx('updateMember', () => {
+      const before = toMember(
+        this.one('SELECT * FROM memberships WHERE group_id = ? AND user_id = ?', groupId, userId),
+      );
+      if (!before) throw new ConflictError('not-found', 'No such member.');
+      if (before.role === 'chair' && change.role !== 'chair')
+        this.assertNotLastChair(groupId, userId);
+      this.db
+        .prepare(
+          'UPDATE memberships SET role = ?, represents = ? WHERE group_id = ? AND user_id = ?',
+        )
+        .run(change.role, change.represents, groupId, userId);
+      this.writeAudit(audit);
+      return before;
+    });
+  }
+
+  removeMember(groupId: string, userId: string, audit: AuditEvent): Promise<MemberRecord> {
+    return this.tx('removeMember', () => {
+      const before = toMember(
+        this.one('SELECT * FROM memberships WHERE group_id = ? AND user_id = ?', groupId, userId),
+      );
+      if (!before) throw new ConflictError('not-found', 'No such member.');
+      if (before.role === 'chair') this.assertNotLastChair(groupId, userId);
+      this.db
+        .prepare('DELETE FROM memberships WHERE group_id = ? AND user_id = ?')
+        .run(groupId, userId);
+      this.writeAudit(audit);
+      return before;
+    });
+  }
+
+  createInvitation(inv: InvitationRecord, audit: AuditEvent): Promise<void> {
+    return this.tx('createInvitation', () => {
+      this.db
+        .prepare(
+          `INSERT INTO invitations (token_hash, group_id, role, represents, created_by, created_at, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          inv.tokenHash,
+          inv.groupId,
+          inv.role,
+          inv.represents,
+          inv.createdBy,
+          inv.createdAt,
+          inv.expiresAt,
+        );
+      this.writeAudit(audit);
+    });
+  }
+
+  getInvitation(tokenHash: string): Promise<InvitationRecord | null> {
+    return this.guard('getInvitation', () =>
+      toInvitation(this.one('SELECT * FROM invitations WHERE token_hash = ?', tokenHash)),
+    );
+  }
+
+  acceptInvitation(
+    tokenHash: string,
+    user: UserRecord,
+    now: number,
+    audit: AuditEvent,
+  ): Promise<MemberRecord> {
+    return this.tx('acceptInvitation', () => {
+      const inv = toInvitation(
+        this.one('SELECT * FROM invitations WHERE token_hash = ?', tokenHash),
+      );
+      if (!inv) throw new ConflictError('invitation-unknown', 'This invitation link is not valid.');
+      if (inv.acceptedAt !== null)
+        throw new ConflictError('invitation-used', 'This invitation has already been used.');
+      if (inv.expiresAt <= now)
+        throw new ConflictError('invitation-expired', 'This invitation has expired.');
+      this.insertUser(user);
+      const member: MemberRecord = {
+        groupId: inv.groupId,
+        userId: user.id,
+        role: inv.role,
+        represents: inv.represents,
+        createdAt: new Date(now).toISOString(),
+      };
+      this.insertMember(member);
+      this.db
+        .prepare(
+          'UPDATE invitations SET accepted_at = ?, accepted_by = ? WHERE token_hash = ? AND accepted_at IS NULL',
+        )
+        .run(now, user.id, tokenHash);
+      this.writeAudit(audit);
+      return member;
+    });
+  }
+
+  createSession(session: SessionRecord): Promise<void> {
+    return this.guard('createSession', () => {
+      this.db
+        .prepare(
+          'INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)',
+        )
+        .run(session.tokenHash, session.userId, session.createdAt, session.lastSeenAt);
+    });
+  }
+
+  getSession(tokenHash: string): Promise<SessionRecord | null> {
+    return this.guard('getSession', () => {
+      const r = this.one<{
+        token_hash: string;
+        user_id: string;
+        created_at: number;
+        last_seen_at: number;
+      }>('SELECT * FROM sessions WHERE token_hash = ?', tokenHash);
+      return r
+        ? {
+            tokenHash: r.token_hash,
+            userId: r.user_id,
+            createdAt: r.created_at,
+            lastSeenAt: r.last_seen_at,
+          }
+        : null;
+    });
+  }
+
+  touchSession(tokenHash: string, at: number): Promise<void> {
+    return this.guard('touchSession', () => {
+      this.db
+        .prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?')
+        .run(at, tokenHash);
+    });
+  }
+
+  deleteSession(tokenHash: string): Promise<void> {
+    return this.guard('deleteSession', () => {
+      this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    });
+  }
+
+  deleteSessionsOf(userId: string, except: string | null): Promise<void> {
+    return this.guard('deleteSessionsOf', () => {
+      this.db
+        .prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?')
+        .run(userId, except);
+    });
+  }
+
+  appendAudit(event: AuditEvent): Promise<void> {
+    return this.guard('appendAudit', () => this.writeAudit(event));
+  }
+
+  listAudit(
+    groupId: string,
+    options: { limit: number; beforeId?: number },
+  ): Promise<AuditRecord[]> {
+    // The group's own events, and the account events (logins, password changes) of its members.
+    return this.guard('listAudit', () =>
+      this.all<AuditRow>(
+        `SELECT * FROM audit_log WHERE id < @before AND (
+           group_id = @g OR (group_id IS NULL AND (
+             actor_id IN (SELECT user_id FROM memberships WHERE group_id = @g)
+             OR target IN (SELECT user_id FROM memberships WHERE group_id = @g)
+             OR target IN (SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.group_id = @g))))
+         ORDER BY id DESC LIMIT @limit`,
+        { g: groupId, before: options.beforeId ?? Number.MAX_SAFE_INTEGER, limit: options.limit },
+      ).map(toAudit),
+    );
+  }
+
+  listReportsForUser(userId: string): Promise<ReportRecord[]> {
+    return this.guard('listReportsForUser', () =>
+      this.all<ReportRow>(
+        `SELECT r.* FROM reports r JOIN memberships m ON m.group_id = r.group_id
+         WHERE m.user_id = ? ORDER BY r.updated_at DESC, r.id`,
+        userId,
+      ).map(toRecord),
+    );
   }
 
   async close(): Promise<void> {

@@ -5,10 +5,13 @@
  * networked implementation fits the same shape. One contract suite (tests/contract) runs
  * against every implementation.
  */
+import type { Role } from '../../shared/roles.js';
 import type { TemplateId } from '../../shared/templates.js';
 
 export interface ReportRecord {
   id: string;
+  /** The group that owns the report (null only for reports made before accounts existed). */
+  groupId: string | null;
   title: string;
   template: TemplateId;
   /** ISO 8601, UTC. */
@@ -29,6 +32,103 @@ export interface StoredDocument {
   updates: Uint8Array[];
   /** Sequence number of the last update included (snapshot or log); 0 when empty. */
   lastSeq: number;
+  /** Yjs client id → the user who first wrote with it in this report. */
+  clientBindings: Map<number, string>;
+}
+
+/** Binds Yjs client ids to the user who first wrote with them (first use wins). */
+export interface ClientBinding {
+  userId: string;
+  clientIds: readonly number[];
+}
+
+export interface UserRecord {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  displayName: string;
+  /** PHC string (argon2id). */
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface GroupRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface MemberRecord {
+  groupId: string;
+  userId: string;
+  role: Role;
+  /** The State or organisation an expert or observer represents. */
+  represents: string | null;
+  createdAt: string;
+}
+
+/** A member with the user's public fields. */
+export interface MemberView extends MemberRecord {
+  email: string;
+  displayName: string;
+}
+
+export interface SessionRecord {
+  /** sha256 of the cookie token; the token itself is never stored. */
+  tokenHash: string;
+  userId: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+export interface InvitationRecord {
+  tokenHash: string;
+  groupId: string;
+  role: Role;
+  represents: string | null;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  acceptedAt: number | null;
+  acceptedBy: string | null;
+}
+
+/** One line of the audit log. */
+export interface AuditEvent {
+  /** ISO 8601, UTC. */
+  at: string;
+  groupId: string | null;
+  actorId: string | null;
+  /** Who, readable even after the account is gone (display name and email, or "anonymous"). */
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown> | null;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export interface AuditRecord extends AuditEvent {
+  id: number;
+}
+
+/** Thrown by a transactional call whose precondition failed (nothing was written). */
+export class ConflictError extends Error {
+  constructor(
+    readonly code:
+      | 'email-taken'
+      | 'invitation-used'
+      | 'invitation-expired'
+      | 'invitation-unknown'
+      | 'setup-done'
+      | 'not-found'
+      | 'last-chair',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConflictError';
+  }
 }
 
 export interface Storage {
@@ -44,15 +144,72 @@ export interface Storage {
   /** null when the report does not exist. */
   loadDocument(id: string): Promise<StoredDocument | null>;
   /**
-   * Appends one Yjs update; resolves with its sequence number once it is durable. Appends
-   * arriving together share one commit. Rejects when the commit failed (nothing was written).
+   * Appends one Yjs update (and binds the client ids it introduces to their author, in the same
+   * commit); resolves with its sequence number once it is durable. Appends arriving together share
+   * one commit. Rejects when the commit failed (nothing was written).
    */
-  appendUpdate(reportId: string, update: Uint8Array): Promise<number>;
+  appendUpdate(reportId: string, update: Uint8Array, binding?: ClientBinding): Promise<number>;
   /**
    * Replaces the snapshot with `snapshot` (which includes every update up to `throughSeq`) and
    * drops those updates, in one transaction.
    */
   compact(reportId: string, snapshot: Snapshot, throughSeq: number): Promise<void>;
+  // --- accounts, groups, sessions, invitations, audit (each write one transaction) ---
+
+  countUsers(): Promise<number>;
+  getUserByEmail(email: string): Promise<UserRecord | null>;
+  getUser(id: string): Promise<UserRecord | null>;
+  /** Creates a user (and, with `membership`, their membership), with its audit event. */
+  createUser(user: UserRecord, membership: MemberRecord | null, audit: AuditEvent): Promise<void>;
+  setPassword(
+    userId: string,
+    passwordHash: string,
+    keepSession: string | null,
+    audit: AuditEvent,
+  ): Promise<void>;
+  createGroup(group: GroupRecord, audit: AuditEvent): Promise<void>;
+  getGroup(id: string): Promise<GroupRecord | null>;
+  listGroups(): Promise<GroupRecord[]>;
+  /**
+   * First start: creates the first user as chair of the first group and adopts the reports made
+   * before accounts existed. Fails with ConflictError('setup-done') once any user exists.
+   */
+  setupFirstChair(user: UserRecord, group: GroupRecord, audit: AuditEvent): Promise<void>;
+  getMembership(groupId: string, userId: string): Promise<MemberRecord | null>;
+  /** The user's groups with their role in each. */
+  listMemberships(userId: string): Promise<Array<{ group: GroupRecord; member: MemberRecord }>>;
+  listMembers(groupId: string): Promise<MemberView[]>;
+  addMember(member: MemberRecord, audit: AuditEvent): Promise<void>;
+  /** Changes role/represents; returns the record before the change. ConflictError('last-chair'). */
+  updateMember(
+    groupId: string,
+    userId: string,
+    change: { role: Role; represents: string | null },
+    audit: AuditEvent,
+  ): Promise<MemberRecord>;
+  removeMember(groupId: string, userId: string, audit: AuditEvent): Promise<MemberRecord>;
+  createInvitation(invitation: InvitationRecord, audit: AuditEvent): Promise<void>;
+  getInvitation(tokenHash: string): Promise<InvitationRecord | null>;
+  /**
+   * Single use: marks the invitation accepted and creates the user (when `user` is given) and the
+   * membership, in one transaction. ConflictError when used, expired, unknown or email taken.
+   */
+  acceptInvitation(
+    tokenHash: string,
+    user: UserRecord,
+    now: number,
+    audit: AuditEvent,
+  ): Promise<MemberRecord>;
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(tokenHash: string): Promise<SessionRecord | null>;
+  touchSession(tokenHash: string, at: number): Promise<void>;
+  deleteSession(tokenHash: string): Promise<void>;
+  deleteSessionsOf(userId: string, except: string | null): Promise<void>;
+  appendAudit(event: AuditEvent): Promise<void>;
+  listAudit(groupId: string, options: { limit: number; beforeId?: number }): Promise<AuditRecord[]>;
+  /** Reports of every group the user belongs to. */
+  listReportsForUser(userId: string): Promise<ReportRecord[]>;
+
   /** Flushes pending appends and releases the storage. */
   close(): Promise<void>;
 }

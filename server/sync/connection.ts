@@ -5,26 +5,69 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
-import { CloseCode } from '../../shared/protocol.js';
+import {
+  CloseCode,
+  encodeNotice,
+  type PresenceUser,
+  type ServerNotice,
+} from '../../shared/protocol.js';
+import type { DirectoryEntry } from './directory.js';
 import { type LiveReport, MalformedError, type Peer, RefusedError } from './live-report.js';
 import { ProtocolError, parseClientMessage } from './wire.js';
 
 let nextConnectionId = 1;
 
-export class SyncConnection implements Peer {
+/** Who is on the other end, decided from the session at the upgrade. */
+export interface ConnectionIdentity {
+  userId: string;
+  sessionHash: string;
+  /** Epoch ms: the socket closes (4401) when the session reaches its absolute expiry. */
+  sessionExpiresAt: number;
+  groupId: string;
+  /** From the permission matrix: may this connection change the text? */
+  canEdit: boolean;
+  /** Stamped onto this connection's presence; the client cannot choose it. */
+  presence: PresenceUser;
+  /** Writes an audit event about this connection (refused writes). */
+  audit(action: string, detail: Record<string, unknown>): void;
+}
+
+/** Presence messages: a token bucket per connection (burst, then a steady rate). */
+const PRESENCE_BURST = 20;
+const PRESENCE_PER_SECOND = 10;
+/** Refused writes audited per connection; later ones are counted in the log only. */
+const MAX_AUDITED_REFUSALS = 10;
+
+export class SyncConnection implements Peer, DirectoryEntry {
   readonly id = nextConnectionId++;
   readonly writtenClients = new Set<number>();
   readonly awarenessIds = new Set<number>();
+  presenceClient: number | null = null;
   private report: LiveReport | null = null;
   private queue: Uint8Array[] | null = [];
   private closed = false;
+  private presenceTokens = PRESENCE_BURST;
+  private presenceCheckedAt = Date.now();
+  private readonly noticesSent = new Set<string>();
+  private refusals = 0;
+  private readonly expiryTimer: NodeJS.Timeout | null;
 
   constructor(
     private readonly socket: WebSocket,
     readonly reportId: string,
     readonly savedClient: number | null,
+    readonly identity: ConnectionIdentity,
     private readonly log: FastifyBaseLogger,
   ) {
+    const untilExpiry = identity.sessionExpiresAt - Date.now();
+    this.expiryTimer =
+      untilExpiry < 2 ** 31 - 1
+        ? setTimeout(
+            () => this.close(CloseCode.SessionEnded, 'session expired'),
+            Math.max(untilExpiry, 0),
+          )
+        : null;
+    this.expiryTimer?.unref();
     socket.binaryType = 'nodebuffer';
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     socket.on('close', () => this.onClosed());
@@ -36,6 +79,52 @@ export class SyncConnection implements Peer {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  get userId(): string {
+    return this.identity.userId;
+  }
+
+  get sessionHash(): string {
+    return this.identity.sessionHash;
+  }
+
+  get groupId(): string {
+    return this.identity.groupId;
+  }
+
+  get canEdit(): boolean {
+    return this.identity.canEdit;
+  }
+
+  /** Takes one presence token; false when the connection is over its presence rate. */
+  allowPresence(now = Date.now()): boolean {
+    this.presenceTokens = Math.min(
+      PRESENCE_BURST,
+      this.presenceTokens + ((now - this.presenceCheckedAt) / 1000) * PRESENCE_PER_SECOND,
+    );
+    this.presenceCheckedAt = now;
+    if (this.presenceTokens < 1) return false;
+    this.presenceTokens -= 1;
+    return true;
+  }
+
+  /** Tells a Concord client's user why something was refused: once per kind per connection. */
+  notify(notice: ServerNotice): void {
+    if (this.savedClient === null || this.noticesSent.has(notice.code)) return;
+    this.noticesSent.add(notice.code);
+    this.send(encodeNotice(notice));
+  }
+
+  /** Audits a refused write (the first few per connection) and logs every one. */
+  refused(action: string, detail: Record<string, unknown>): void {
+    this.refusals++;
+    this.log.warn(
+      { conn: this.id, report: this.reportId, user: this.userId, action, ...detail },
+      'write refused',
+    );
+    if (this.refusals <= MAX_AUDITED_REFUSALS)
+      this.identity.audit(action, { ...detail, connection: this.id });
   }
 
   /** The report is live: greet the client and handle what it already sent. */
@@ -115,6 +204,7 @@ export class SyncConnection implements Peer {
     if (this.closed) return;
     this.closed = true;
     this.queue = null;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.report?.detach(this);
   }
 }

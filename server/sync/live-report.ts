@@ -10,10 +10,17 @@
  * sync replies from them; the Y.Doc is built only when someone actually changes the text.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { encodeSaved, type SavedClock } from '../../shared/protocol.js';
-import type { Storage, StoredDocument } from '../storage/types.js';
+import {
+  encodeSaved,
+  MessageType,
+  type PresenceUser,
+  type SavedClock,
+  type ServerNotice,
+} from '../../shared/protocol.js';
+import type { ClientBinding, Storage, StoredDocument } from '../storage/types.js';
 import { checkUpdate } from './validate.js';
 import {
   type ClientMessage,
@@ -40,6 +47,19 @@ export interface Peer {
   readonly writtenClients: Set<number>;
   /** Awareness client ids this peer has published. */
   readonly awarenessIds: Set<number>;
+  readonly userId: string;
+  /** May this peer change the text (permission matrix)? */
+  readonly canEdit: boolean;
+  /** What the server stamps onto this peer's presence. */
+  readonly identity: { presence: PresenceUser };
+  /** The one awareness client id this peer may publish (bound on first use). */
+  presenceClient: number | null;
+  /** False when the peer is over its presence rate. */
+  allowPresence(): boolean;
+  /** Tells the user why something was refused (Concord clients only, once per kind). */
+  notify(notice: ServerNotice): void;
+  /** Records a refused write (audit + log). */
+  refused(action: string, detail: Record<string, unknown>): void;
   send(data: Uint8Array): void;
   close(code: number, reason: string): void;
 }
@@ -64,6 +84,39 @@ export interface LiveReportDeps {
   onEmpty(report: LiveReport): void;
 }
 
+/** Largest presence message accepted; larger ones are dropped. */
+export const MAX_PRESENCE_BYTES = 8 * 1024;
+
+/** y-websocket's permission-denied message: [messageAuth, 0, reason]. */
+function permissionDenied(reason: string): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.Auth);
+  encoding.writeVarUint(enc, 0);
+  encoding.writeVarString(enc, reason);
+  return encoding.toUint8Array(enc);
+}
+
+function encodeOneAwareness(clientId: number, clock: number, state: unknown): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, 1);
+  encoding.writeVarUint(enc, clientId);
+  encoding.writeVarUint(enc, clock);
+  encoding.writeVarString(enc, JSON.stringify(state));
+  return encoding.toUint8Array(enc);
+}
+
+function samePresence(a: unknown, b: PresenceUser): boolean {
+  if (typeof a !== 'object' || a === null) return false;
+  const u = a as Record<string, unknown>;
+  return (
+    Object.keys(u).length === 4 &&
+    u['name'] === b.name &&
+    u['color'] === b.color &&
+    u['role'] === b.role &&
+    u['represents'] === b.represents
+  );
+}
+
 export class LiveReport {
   readonly peers = new Set<Peer>();
   readonly awareness: awarenessProtocol.Awareness;
@@ -79,6 +132,10 @@ export class LiveReport {
   private compacting: Promise<void> | null = null;
   private failed = false;
   private destroyed = false;
+  /** Yjs client id → the user who first wrote with it. */
+  private readonly bindings: Map<number, string>;
+  /** Bindings introduced by the update being applied, written with its append. */
+  private pendingBinding: ClientBinding | undefined;
 
   constructor(
     readonly id: string,
@@ -86,6 +143,7 @@ export class LiveReport {
     private readonly deps: LiveReportDeps,
   ) {
     this.lastSeq = stored.lastSeq;
+    this.bindings = stored.clientBindings;
     if (stored.snapshot && stored.updates.length === 0) {
       this.encodedState = stored.snapshot.update;
       this.encodedStateVector = stored.snapshot.stateVector;
@@ -140,7 +198,9 @@ export class LiveReport {
     this.encodedStateVector = null;
     this.version++;
     this.inflight++;
-    const appended = this.deps.storage.appendUpdate(this.id, update);
+    const binding = this.pendingBinding;
+    this.pendingBinding = undefined;
+    const appended = this.deps.storage.appendUpdate(this.id, update, binding);
     this.barrier = appended;
     appended.then(
       (seq) => {
@@ -244,8 +304,35 @@ export class LiveReport {
         this.acknowledge(peer);
         return;
       case 'awareness': {
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, peer);
-        this.broadcast(frame, peer);
+        // Presence is ephemeral: what breaks the rules is dropped, never relayed.
+        if (
+          frame.length > MAX_PRESENCE_BYTES ||
+          message.entries.length !== 1 ||
+          !peer.allowPresence()
+        )
+          return;
+        const entry = message.entries[0]!;
+        if (peer.presenceClient === null) {
+          for (const other of this.peers) {
+            if (other !== peer && other.presenceClient === entry.clientId) return;
+          }
+          peer.presenceClient = entry.clientId;
+        } else if (entry.clientId !== peer.presenceClient) {
+          return;
+        }
+        let update = message.update;
+        let out = frame;
+        const state = entry.state as Record<string, unknown> | null;
+        if (state !== null && !samePresence(state['user'], peer.identity.presence)) {
+          const base = typeof state === 'object' && !Array.isArray(state) ? state : {};
+          update = encodeOneAwareness(entry.clientId, entry.clock, {
+            ...base,
+            user: peer.identity.presence,
+          });
+          out = encodeAwareness(update);
+        }
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+        this.broadcast(out, peer);
         return;
       }
       case 'query-awareness': {
@@ -256,22 +343,69 @@ export class LiveReport {
     }
   }
 
-  private applyClientUpdate(peer: Peer, update: Uint8Array): void {
-    if (isEmptyUpdate(update)) return;
+  private refuseWrite(
+    peer: Peer,
+    reason: 'read-only' | 'foreign-client-id',
+    detail: Record<string, unknown>,
+  ): void {
+    const message =
+      reason === 'read-only'
+        ? 'Your role in this group is read-only: your changes were not saved.'
+        : 'Some of the changes from this page were made under another user’s identity and were not saved.';
+    peer.send(permissionDenied(reason));
+    peer.notify({ code: reason, message });
+    peer.refused(`sync.write-refused.${reason}`, detail);
+  }
+
+  private applyClientUpdate(peer: Peer, incoming: Uint8Array): void {
+    if (isEmptyUpdate(incoming)) return;
+    let update = incoming;
     const doc = this.ydoc();
-    const check = checkUpdate(doc, update);
+    let check = checkUpdate(doc, update);
     if (!check.ok) {
       if (check.reason === 'malformed')
         throw new MalformedError(`update does not decode: ${check.detail}`);
       throw new RefusedError(`update refused, missing dependencies: ${check.detail}`);
     }
     if (check.empty) return;
+    // Which client ids bring content the server does not hold yet, and whose are they?
+    const fresh: number[] = [];
+    const foreign = new Map<number, number>();
+    for (const [client, end] of check.clients) {
+      if (end <= Y.getState(doc.store, client)) continue;
+      const owner = this.bindings.get(client);
+      if (owner === undefined) fresh.push(client);
+      else if (owner !== peer.userId) foreign.set(client, end);
+    }
+    if (!peer.canEdit) {
+      // Content the server already holds is harmless; anything new is refused.
+      if (fresh.length > 0 || foreign.size > 0 || check.hasDeletes) {
+        this.refuseWrite(peer, 'read-only', { bytes: incoming.length });
+      }
+      return;
+    }
+    if (foreign.size > 0) {
+      // Keep what is the peer's own; refuse what was made under another user's client id.
+      this.refuseWrite(peer, 'foreign-client-id', { clientIds: [...foreign.keys()] });
+      update = Y.diffUpdate(update, Y.encodeStateVector(foreign));
+      check = checkUpdate(doc, update);
+      if (!check.ok || check.empty) return;
+    }
+    if (fresh.length > 0) {
+      for (const client of fresh) this.bindings.set(client, peer.userId);
+      this.pendingBinding = { userId: peer.userId, clientIds: fresh };
+    }
     const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
     try {
       Y.applyUpdate(doc, update, peer);
     } catch (err) {
       throw new MalformedError(`update could not be applied: ${(err as Error).message}`);
     } finally {
+      if (this.pendingBinding) {
+        // The update changed nothing: forget the bindings it would have introduced.
+        for (const client of this.pendingBinding.clientIds) this.bindings.delete(client);
+        this.pendingBinding = undefined;
+      }
       if (!hadPending && (doc.store.pendingStructs || doc.store.pendingDs)) {
         // Never park: what cannot be integrated now is dropped; the client still has it and
         // sends it again with its next sync.

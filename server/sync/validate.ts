@@ -8,7 +8,7 @@
 import * as Y from 'yjs';
 
 export type UpdateCheck =
-  | { ok: true; empty: boolean; clients: Map<number, number> }
+  | { ok: true; empty: boolean; hasDeletes: boolean; clients: Map<number, number> }
   | { ok: false; reason: 'malformed' | 'missing-dependencies'; detail: string };
 
 interface IdLike {
@@ -97,9 +97,6 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateCheck {
       }
     }
   }
-  return {
-    ok: true,
-    empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0,
-    clients: to,
-  };
+  const hasDeletes = decoded.ds.clients.size > 0;
+  return { ok: true, empty: decoded.structs.length === 0 && !hasDeletes, hasDeletes, clients: to };
 }

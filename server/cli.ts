@@ -1,0 +1,127 @@
+/**
+ * Operator CLI: `npm run concord -- <command> [--flag value …]`. Works on the configured data
+ * directory (CONCORD_DATA_DIR), with or without the server running (SQLite WAL allows both).
+ *
+ *   group create --name "GGE 2016–2017"
+ *   user create --email a@b.org --name "A. Expert" --password … [--group g_… --role expert --represents Brazil]
+ *   member add --group g_… --email a@b.org --role observer [--represents "European Union"]
+ *   invite --group g_… --role expert [--represents Kenya] [--hours 168]
+ *   groups                     list groups and their members
+ */
+import { isRole, type Role } from '../shared/roles.js';
+import { createAccount, createGroup, createInvitation, operatorEvent } from './accounts.js';
+import { PASSWORD_MIN } from './auth/passwords.js';
+import { loadConfig } from './config.js';
+import { SqliteStorage } from './storage/sqlite.js';
+
+function flags(args: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) throw new Error(`unexpected argument "${a}"`);
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
+    out.set(a.slice(2), v);
+    i++;
+  }
+  return out;
+}
+
+function need(f: Map<string, string>, name: string): string {
+  const v = f.get(name)?.trim();
+  if (!v) throw new Error(`--${name} is required`);
+  return v;
+}
+
+function roleOf(f: Map<string, string>): Role {
+  const r = need(f, 'role');
+  if (!isRole(r))
+    throw new Error(`--role must be chair, secretariat, expert or observer, not "${r}"`);
+  return r;
+}
+
+export async function runCli(
+  argv: string[],
+  log: (line: string) => void = console.log,
+): Promise<void> {
+  const config = loadConfig();
+  const storage = new SqliteStorage({
+    dataDir: config.dataDir,
+    synchronous: config.sqliteSynchronous,
+  });
+  const origin = config.publicUrl ?? `http://localhost:${config.port}`;
+  try {
+    const [noun, verb, ...rest] = argv;
+    const key = noun === 'invite' || noun === 'groups' ? noun : `${noun} ${verb}`;
+    const f = flags(noun === 'invite' || noun === 'groups' ? argv.slice(1) : rest);
+    switch (key) {
+      case 'group create': {
+        const g = await createGroup(storage, need(f, 'name'));
+        log(`group ${g.id} "${g.name}"`);
+        return;
+      }
+      case 'user create': {
+        const password = need(f, 'password');
+        if (password.length < PASSWORD_MIN)
+          throw new Error(`--password must have at least ${PASSWORD_MIN} characters`);
+        const groupId = f.get('group');
+        const u = await createAccount(storage, {
+          email: need(f, 'email'),
+          displayName: need(f, 'name'),
+          password,
+          ...(groupId
+            ? { membership: { groupId, role: roleOf(f), represents: f.get('represents') ?? null } }
+            : {}),
+        });
+        log(`user ${u.id} <${u.email}>`);
+        return;
+      }
+      case 'member add': {
+        const groupId = need(f, 'group');
+        const user = await storage.getUserByEmail(need(f, 'email'));
+        if (!user) throw new Error('no user with that email');
+        const role = roleOf(f);
+        const represents = f.get('represents') ?? null;
+        await storage.addMember(
+          { groupId, userId: user.id, role, represents, createdAt: new Date().toISOString() },
+          operatorEvent('member.add', groupId, user.id, { role, represents }),
+        );
+        log(`${user.email} is ${role} of ${groupId}`);
+        return;
+      }
+      case 'invite': {
+        const groupId = need(f, 'group');
+        if (!(await storage.getGroup(groupId))) throw new Error(`no group ${groupId}`);
+        const hours = Number(f.get('hours') ?? config.invitationHours);
+        if (!Number.isInteger(hours) || hours < 1)
+          throw new Error('--hours must be a whole number ≥ 1');
+        const { token, expiresAt } = await createInvitation(
+          storage,
+          groupId,
+          roleOf(f),
+          f.get('represents') ?? null,
+          hours,
+        );
+        log(
+          `${origin}/#/invite/${token}  (single use, expires ${new Date(expiresAt).toISOString()})`,
+        );
+        return;
+      }
+      case 'groups': {
+        for (const g of await storage.listGroups()) {
+          log(`group ${g.id} "${g.name}"`);
+          for (const m of await storage.listMembers(g.id)) {
+            log(
+              `  ${m.role.padEnd(11)} ${m.displayName} <${m.email}>${m.represents ? ` (${m.represents})` : ''}`,
+            );
+          }
+        }
+        return;
+      }
+      default:
+        throw new Error(`unknown command "${argv.join(' ')}" (see server/cli.ts for the list)`);
+    }
+  } finally {
+    await storage.close();
+  }
+}

@@ -1,0 +1,321 @@
+/** Login, logout, who am I, password change, first-start setup, invitation acceptance. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CloseCode } from '../../shared/protocol.js';
+import {
+  ARGON2_PARAMS,
+  hashPassword,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  verifyPassword,
+} from '../auth/passwords.js';
+import { HttpError } from '../auth/policy.js';
+import { SlidingWindow } from '../auth/rate-limit.js';
+import { hashToken, newId } from '../auth/tokens.js';
+import { ConflictError, type UserRecord } from '../storage/types.js';
+
+const WINDOW_MS = 15 * 60_000;
+
+export const emailSchema = {
+  type: 'string',
+  minLength: 3,
+  maxLength: 254,
+  pattern: '^[^\\s@]+@[^\\s@]+$',
+} as const;
+export const nameSchema = { type: 'string', minLength: 1, maxLength: 120, pattern: '\\S' } as const;
+export const passwordSchema = {
+  type: 'string',
+  minLength: PASSWORD_MIN,
+  maxLength: PASSWORD_MAX,
+} as const;
+
+export function requireLogin(req: FastifyRequest): NonNullable<FastifyRequest['auth']> {
+  if (!req.auth) throw new HttpError(401, 'Log in to continue.');
+  return req.auth;
+}
+
+export async function newUser(
+  email: string,
+  displayName: string,
+  password: string,
+): Promise<UserRecord> {
+  return {
+    id: newId('u'),
+    email: email.trim().toLowerCase(),
+    displayName: displayName.trim(),
+    passwordHash: await hashPassword(password),
+    createdAt: new Date().toISOString(),
+  };
+}
+
+export function conflictToHttp(err: unknown): never {
+  if (err instanceof ConflictError) {
+    const status =
+      err.code === 'not-found' || err.code === 'invitation-unknown'
+        ? 404
+        : err.code === 'invitation-expired'
+          ? 410
+          : 409;
+    throw new HttpError(status, err.message);
+  }
+  throw err;
+}
+
+export async function authRoutes(app: FastifyInstance): Promise<void> {
+  const { storage, sessions, config } = app;
+  const perAccount = new SlidingWindow(config.loginFailuresPerAccount, WINDOW_MS);
+  const perAddress = new SlidingWindow(config.loginAttemptsPerAddress, WINDOW_MS);
+
+  async function startSession(reply: FastifyReply, userId: string) {
+    const { token } = await sessions.create(userId);
+    sessions.setCookie(reply, token);
+  }
+
+  async function me(userId: string) {
+    const user = await storage.getUser(userId);
+    if (!user) throw new HttpError(401, 'Log in to continue.');
+    const memberships = await storage.listMemberships(userId);
+    return {
+      user: { id: user.id, email: user.email, displayName: user.displayName },
+      groups: memberships.map(({ group, member }) => ({
+        id: group.id,
+        name: group.name,
+        role: member.role,
+        represents: member.represents,
+      })),
+    };
+  }
+
+  app.post<{ Body: { email: string; password: string } }>(
+    '/api/login',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['email', 'password'],
+          additionalProperties: false,
+          properties: {
+            email: { type: 'string', maxLength: 254 },
+            password: { type: 'string', maxLength: PASSWORD_MAX },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const email = req.body.email.trim().toLowerCase();
+      const wait = Math.max(perAccount.retryAfter(email), perAddress.retryAfter(req.ip));
+      if (wait > 0) {
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        await storage.appendAudit(
+          app.auditEvent(req, {
+            action: 'login.throttled',
+            groupId: null,
+            target: email,
+            detail: null,
+          }),
+        );
+        throw new HttpError(429, 'Too many login attempts. Try again later.');
+      }
+      perAddress.record(req.ip);
+      const user = await storage.getUserByEmail(email);
+      const ok = await verifyPassword(user?.passwordHash ?? null, req.body.password);
+      if (!user || !ok) {
+        perAccount.record(email);
+        await storage.appendAudit(
+          app.auditEvent(req, {
+            action: 'login.failure',
+            groupId: null,
+            target: email,
+            detail: null,
+          }),
+        );
+        throw new HttpError(401, 'Email or password is incorrect.');
+      }
+      perAccount.clear(email);
+      await startSession(reply, user.id);
+      await storage.appendAudit(
+        app.auditEvent(
+          req,
+          { action: 'login.success', groupId: null, target: user.id, detail: null },
+          user,
+        ),
+      );
+      return me(user.id);
+    },
+  );
+
+  app.post('/api/logout', async (req, reply) => {
+    const auth = req.auth;
+    if (auth) {
+      await storage.deleteSession(auth.session.tokenHash);
+      app.peers.closeSession(auth.session.tokenHash, CloseCode.SessionEnded, 'logged out');
+      await storage.appendAudit(
+        app.auditEvent(req, {
+          action: 'logout',
+          groupId: null,
+          target: auth.user.id,
+          detail: null,
+        }),
+      );
+    }
+    sessions.clearCookie(reply);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/me', async (req) => me(requireLogin(req).user.id));
+
+  app.post<{ Body: { current: string; next: string } }>(
+    '/api/password',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['current', 'next'],
+          additionalProperties: false,
+          properties: {
+            current: { type: 'string', maxLength: PASSWORD_MAX },
+            next: passwordSchema,
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const auth = requireLogin(req);
+      if (!(await verifyPassword(auth.user.passwordHash, req.body.current))) {
+        throw new HttpError(403, 'The current password is incorrect.');
+      }
+      await storage.setPassword(
+        auth.user.id,
+        await hashPassword(req.body.next),
+        auth.session.tokenHash,
+        app.auditEvent(req, {
+          action: 'password.change',
+          groupId: null,
+          target: auth.user.id,
+          detail: null,
+        }),
+      );
+      app.peers.closeUserExceptSession(
+        auth.user.id,
+        auth.session.tokenHash,
+        CloseCode.SessionEnded,
+        'password changed',
+      );
+      return reply.code(204).send();
+    },
+  );
+
+  app.get('/api/setup', async () => ({ needed: (await storage.countUsers()) === 0 }));
+
+  app.post<{
+    Body: {
+      token: string;
+      email: string;
+      displayName: string;
+      password: string;
+      groupName: string;
+    };
+  }>(
+    '/api/setup',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['token', 'email', 'displayName', 'password', 'groupName'],
+          additionalProperties: false,
+          properties: {
+            token: { type: 'string', maxLength: 200 },
+            email: emailSchema,
+            displayName: nameSchema,
+            password: passwordSchema,
+            groupName: nameSchema,
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      if (!app.setup.check(req.body.token))
+        throw new HttpError(
+          403,
+          'This setup link is not valid (it is printed once, at the first start).',
+        );
+      const user = await newUser(req.body.email, req.body.displayName, req.body.password);
+      const group = { id: newId('g'), name: req.body.groupName.trim(), createdAt: user.createdAt };
+      await storage
+        .setupFirstChair(
+          user,
+          group,
+          app.auditEvent(
+            req,
+            { action: 'setup', groupId: group.id, target: user.id, detail: { group: group.name } },
+            user,
+          ),
+        )
+        .catch(conflictToHttp);
+      app.setup.consume();
+      await startSession(reply, user.id);
+      return reply.code(201).send(await me(user.id));
+    },
+  );
+
+  app.get<{ Params: { token: string } }>('/api/invitations/:token', async (req) => {
+    const inv = await storage.getInvitation(hashToken(req.params.token));
+    if (!inv) throw new HttpError(404, 'This invitation link is not valid.');
+    const group = await storage.getGroup(inv.groupId);
+    const state =
+      inv.acceptedAt !== null ? 'used' : inv.expiresAt <= Date.now() ? 'expired' : 'open';
+    return {
+      group: { id: inv.groupId, name: group?.name ?? '' },
+      role: inv.role,
+      represents: inv.represents,
+      state,
+      expiresAt: new Date(inv.expiresAt).toISOString(),
+    };
+  });
+
+  app.post<{
+    Params: { token: string };
+    Body: { email: string; displayName: string; password: string };
+  }>(
+    '/api/invitations/:token/accept',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['email', 'displayName', 'password'],
+          additionalProperties: false,
+          properties: { email: emailSchema, displayName: nameSchema, password: passwordSchema },
+        },
+      },
+    },
+    async (req, reply) => {
+      const tokenHash = hashToken(req.params.token);
+      const inv = await storage.getInvitation(tokenHash);
+      const user = await newUser(req.body.email, req.body.displayName, req.body.password);
+      await storage
+        .acceptInvitation(
+          tokenHash,
+          user,
+          Date.now(),
+          app.auditEvent(
+            req,
+            {
+              action: 'invitation.accept',
+              groupId: inv?.groupId ?? null,
+              target: user.id,
+              detail: { role: inv?.role, represents: inv?.represents },
+            },
+            user,
+          ),
+        )
+        .catch(conflictToHttp);
+      await startSession(reply, user.id);
+      return reply.code(201).send(await me(user.id));
+    },
+  );
+
+  app.get('/api/password-policy', async () => ({
+    min: PASSWORD_MIN,
+    max: PASSWORD_MAX,
+    kdf: `argon2id m=${ARGON2_PARAMS.memoryCost} KiB t=${ARGON2_PARAMS.timeCost} p=${ARGON2_PARAMS.parallelism}`,
+  }));
+}

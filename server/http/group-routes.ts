@@ -1,0 +1,261 @@
+/** A group: its members, invitations, audit log. Every route asks the policy first. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CloseCode } from '../../shared/protocol.js';
+import { type Action, REPRESENTING_ROLES, ROLES, type Role } from '../../shared/roles.js';
+import { authorize, HttpError } from '../auth/policy.js';
+import { hashToken, newToken } from '../auth/tokens.js';
+import type { AuditRecord, MemberRecord } from '../storage/types.js';
+import { conflictToHttp, requireLogin } from './auth-routes.js';
+
+export const GROUP_ID_PATTERN = '^g_[A-Za-z0-9_-]{16}$';
+const groupParams = {
+  type: 'object',
+  required: ['gid'],
+  properties: { gid: { type: 'string', pattern: GROUP_ID_PATTERN } },
+} as const;
+const representsSchema = { type: ['string', 'null'], maxLength: 120 } as const;
+
+/** The caller's membership in a group, checked for `action`; 404 for non-members (no probing). */
+export async function memberFor(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  groupId: string,
+  action: Action,
+): Promise<MemberRecord> {
+  const auth = requireLogin(req);
+  const member = await app.storage.getMembership(groupId, auth.user.id);
+  if (!member) throw new HttpError(404, 'No such group.');
+  authorize(member, action);
+  return member;
+}
+
+function normaliseRepresents(role: Role, represents: string | null | undefined): string | null {
+  const r = represents?.trim() || null;
+  if (REPRESENTING_ROLES.has(role) && !r) {
+    throw new HttpError(400, 'An expert or observer must represent a State or organisation.');
+  }
+  return REPRESENTING_ROLES.has(role) ? r : null;
+}
+
+const CSV_COLUMNS = ['id', 'at', 'actor', 'action', 'target', 'detail', 'ip', 'requestId'] as const;
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  // Cells that a spreadsheet would run as a formula are prefixed with a quote.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function auditCsv(rows: AuditRecord[]): string {
+  return (
+    [
+      CSV_COLUMNS.join(','),
+      ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(',')),
+    ].join('\r\n') + '\r\n'
+  );
+}
+
+export async function groupRoutes(app: FastifyInstance): Promise<void> {
+  const { storage, config } = app;
+
+  app.get<{ Params: { gid: string } }>(
+    '/api/groups/:gid',
+    { schema: { params: groupParams } },
+    async (req) => {
+      const me = await memberFor(app, req, req.params.gid, 'read');
+      const group = await storage.getGroup(req.params.gid);
+      const canManage = me.role === 'chair' || me.role === 'secretariat';
+      const members = (await storage.listMembers(req.params.gid)).map((m) => ({
+        userId: m.userId,
+        displayName: m.displayName,
+        role: m.role,
+        represents: m.represents,
+        // Email addresses are for those who manage members.
+        ...(canManage ? { email: m.email } : {}),
+      }));
+      return { group, me: { role: me.role, represents: me.represents }, members };
+    },
+  );
+
+  app.post<{ Params: { gid: string }; Body: { role: Role; represents?: string | null } }>(
+    '/api/groups/:gid/invitations',
+    {
+      schema: {
+        params: groupParams,
+        body: {
+          type: 'object',
+          required: ['role'],
+          additionalProperties: false,
+          properties: { role: { type: 'string', enum: [...ROLES] }, represents: representsSchema },
+        },
+      },
+    },
+    async (req, reply) => {
+      const me = await memberFor(app, req, req.params.gid, 'manageMembers');
+      if (req.body.role === 'chair' && me.role !== 'chair')
+        throw new HttpError(403, 'Only a chair can invite a chair.');
+      const represents = normaliseRepresents(req.body.role, req.body.represents);
+      const token = newToken();
+      const now = Date.now();
+      const expiresAt = now + config.invitationHours * 3_600_000;
+      await storage.createInvitation(
+        {
+          tokenHash: hashToken(token),
+          groupId: req.params.gid,
+          role: req.body.role,
+          represents,
+          createdBy: me.userId,
+          createdAt: now,
+          expiresAt,
+          acceptedAt: null,
+          acceptedBy: null,
+        },
+        app.auditEvent(req, {
+          action: 'invitation.create',
+          groupId: req.params.gid,
+          target: null,
+          detail: { role: req.body.role, represents },
+        }),
+      );
+      return reply.code(201).send({
+        url: `${app.publicOrigin()}/#/invite/${token}`,
+        token,
+        role: req.body.role,
+        represents,
+        expiresAt: new Date(expiresAt).toISOString(),
+      });
+    },
+  );
+
+  app.patch<{
+    Params: { gid: string; uid: string };
+    Body: { role: Role; represents?: string | null };
+  }>(
+    '/api/groups/:gid/members/:uid',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['gid', 'uid'],
+          properties: { gid: groupParams.properties.gid, uid: { type: 'string', maxLength: 40 } },
+        },
+        body: {
+          type: 'object',
+          required: ['role'],
+          additionalProperties: false,
+          properties: { role: { type: 'string', enum: [...ROLES] }, represents: representsSchema },
+        },
+      },
+    },
+    async (req) => {
+      const me = await memberFor(app, req, req.params.gid, 'manageMembers');
+      const target = await storage.getMembership(req.params.gid, req.params.uid);
+      if (!target) throw new HttpError(404, 'No such member.');
+      if ((req.body.role === 'chair' || target.role === 'chair') && me.role !== 'chair') {
+        throw new HttpError(403, 'Only a chair can appoint or change a chair.');
+      }
+      const represents = normaliseRepresents(req.body.role, req.body.represents);
+      const before = await storage
+        .updateMember(
+          req.params.gid,
+          req.params.uid,
+          { role: req.body.role, represents },
+          app.auditEvent(req, {
+            action: 'member.update',
+            groupId: req.params.gid,
+            target: req.params.uid,
+            detail: {
+              from: { role: target.role, represents: target.represents },
+              to: { role: req.body.role, represents },
+            },
+          }),
+        )
+        .catch(conflictToHttp);
+      if (before.role !== req.body.role || before.represents !== represents) {
+        app.peers.closeUserInGroup(
+          req.params.uid,
+          req.params.gid,
+          CloseCode.RoleChanged,
+          'role changed',
+        );
+      }
+      return { member: { userId: req.params.uid, role: req.body.role, represents } };
+    },
+  );
+
+  app.delete<{ Params: { gid: string; uid: string } }>(
+    '/api/groups/:gid/members/:uid',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['gid', 'uid'],
+          properties: { gid: groupParams.properties.gid, uid: { type: 'string', maxLength: 40 } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const me = await memberFor(app, req, req.params.gid, 'manageMembers');
+      const target = await storage.getMembership(req.params.gid, req.params.uid);
+      if (!target) throw new HttpError(404, 'No such member.');
+      if (target.role === 'chair' && me.role !== 'chair')
+        throw new HttpError(403, 'Only a chair can remove a chair.');
+      await storage
+        .removeMember(
+          req.params.gid,
+          req.params.uid,
+          app.auditEvent(req, {
+            action: 'member.remove',
+            groupId: req.params.gid,
+            target: req.params.uid,
+            detail: { role: target.role, represents: target.represents },
+          }),
+        )
+        .catch(conflictToHttp);
+      app.peers.closeUserInGroup(
+        req.params.uid,
+        req.params.gid,
+        CloseCode.Removed,
+        'removed from the group',
+      );
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{
+    Params: { gid: string };
+    Querystring: { format?: 'json' | 'csv'; limit?: number; before?: number };
+  }>(
+    '/api/groups/:gid/audit',
+    {
+      schema: {
+        params: groupParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            format: { type: 'string', enum: ['json', 'csv'] },
+            limit: { type: 'integer', minimum: 1, maximum: 100000 },
+            before: { type: 'integer', minimum: 1 },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      await memberFor(app, req, req.params.gid, 'viewAudit');
+      const rows = await storage.listAudit(req.params.gid, {
+        limit: req.query.limit ?? 1000,
+        ...(req.query.before ? { beforeId: req.query.before } : {}),
+      });
+      if (req.query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="audit-${req.params.gid}.csv"`)
+          .send(auditCsv(rows));
+      }
+      if (req.query.format === 'json')
+        reply.header('content-disposition', `attachment; filename="audit-${req.params.gid}.json"`);
+      return { events: rows };
+    },
+  );
+}
