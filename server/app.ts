@@ -45,6 +45,9 @@ declare module 'fastify' {
   }
 }
 
+/** On shutdown, how long to wait for clients to answer the close frame. */
+const CLOSE_HANDSHAKE_WAIT_MS = 2000;
+
 export interface ServerDeps {
   /** Storage to use instead of the SQLite file in config.dataDir (tests wrap it to inject faults). */
   storage?: Storage;
@@ -127,7 +130,26 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   await app.register(groupRoutes);
   await app.register(reportRoutes);
 
-  await app.register(fastifyWebsocket, { options: { maxPayload: config.maxMessageBytes } });
+  // Shutdown: every client gets 1001 and its report is flushed before the listener goes away.
+  // (Replaces the plugin's default, which closes sockets without a code.)
+  async function closeSockets(): Promise<void> {
+    await registry.close();
+    const open = [...app.websocketServer.clients].filter((ws) => ws.readyState !== ws.CLOSED);
+    for (const ws of open)
+      if (ws.readyState === ws.OPEN) ws.close(CloseCode.GoingAway, 'server shutting down');
+    await Promise.race([
+      Promise.all(open.map((ws) => new Promise((resolve) => ws.once('close', resolve)))),
+      new Promise((resolve) => setTimeout(resolve, CLOSE_HANDSHAKE_WAIT_MS).unref()),
+    ]);
+    for (const ws of open) if (ws.readyState !== ws.CLOSED) ws.terminate();
+    await new Promise((resolve) => app.websocketServer.close(resolve));
+  }
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: config.maxMessageBytes },
+    preClose: (done) => {
+      closeSockets().then(() => done(), done);
+    },
+  });
   const refuse = (reply: FastifyReply, status: number, message: string) =>
     reply.code(status).send({
       statusCode: status,
@@ -216,9 +238,6 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     );
   }
 
-  app.addHook('preClose', async () => {
-    await registry.close();
-  });
   app.addHook('onClose', async () => {
     await storage.close();
   });

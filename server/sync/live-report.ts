@@ -21,7 +21,7 @@ import {
   type ServerNotice,
 } from '../../shared/protocol.js';
 import type { ClientBinding, Storage, StoredDocument } from '../storage/types.js';
-import { checkUpdate } from './validate.js';
+import { checkUpdate, deletesSomethingNew } from './validate.js';
 import {
   type ClientMessage,
   checkStateVector,
@@ -362,34 +362,47 @@ export class LiveReport {
     let update = incoming;
     const doc = this.ydoc();
     let check = checkUpdate(doc, update);
-    if (!check.ok) {
-      if (check.reason === 'malformed')
-        throw new MalformedError(`update does not decode: ${check.detail}`);
-      throw new RefusedError(`update refused, missing dependencies: ${check.detail}`);
-    }
-    if (check.empty) return;
-    // Which client ids bring content the server does not hold yet, and whose are they?
-    const fresh: number[] = [];
-    const foreign = new Map<number, number>();
-    for (const [client, end] of check.clients) {
-      if (end <= Y.getState(doc.store, client)) continue;
-      const owner = this.bindings.get(client);
-      if (owner === undefined) fresh.push(client);
-      else if (owner !== peer.userId) foreign.set(client, end);
-    }
+    if (!check.ok && check.reason === 'malformed')
+      throw new MalformedError(`update does not decode: ${check.detail}`);
     if (!peer.canEdit) {
-      // Content the server already holds is harmless; anything new is refused.
-      if (fresh.length > 0 || foreign.size > 0 || check.hasDeletes) {
+      // Nothing new is accepted from a read-only peer, and it is refused without closing the
+      // socket: also an update that builds on the peer's own earlier, refused edit (missing
+      // dependencies), or a stock client would reconnect and resend it in a loop. What the server
+      // already holds is harmless, including the deletions a reconnecting client's sync reply
+      // always carries.
+      if (
+        !check.ok ||
+        [...check.clients].some(([client, end]) => end > Y.getState(doc.store, client)) ||
+        (check.hasDeletes && deletesSomethingNew(doc, update))
+      ) {
         this.refuseWrite(peer, 'read-only', { bytes: incoming.length });
       }
       return;
+    }
+    // Content made under another user's client id is taken out before dependencies are checked:
+    // a client that keeps typing under that id sends updates that build on its refused content.
+    const ends = check.ok ? check.clients : Y.parseUpdateMeta(update).to;
+    const foreign = new Map<number, number>();
+    for (const [client, end] of ends) {
+      if (end <= Y.getState(doc.store, client)) continue;
+      const owner = this.bindings.get(client);
+      if (owner !== undefined && owner !== peer.userId) foreign.set(client, end);
     }
     if (foreign.size > 0) {
       // Keep what is the peer's own; refuse what was made under another user's client id.
       this.refuseWrite(peer, 'foreign-client-id', { clientIds: [...foreign.keys()] });
       update = Y.diffUpdate(update, Y.encodeStateVector(foreign));
       check = checkUpdate(doc, update);
+      // What remains may build on the refused content: dropped too (the peer has been told).
       if (!check.ok || check.empty) return;
+    } else if (!check.ok) {
+      throw new RefusedError(`update refused, missing dependencies: ${check.detail}`);
+    }
+    if (check.empty) return;
+    // Client ids that bring content the server does not hold yet and that nobody owns yet.
+    const fresh: number[] = [];
+    for (const [client, end] of check.clients) {
+      if (end > Y.getState(doc.store, client) && !this.bindings.has(client)) fresh.push(client);
     }
     if (fresh.length > 0) {
       for (const client of fresh) this.bindings.set(client, peer.userId);

@@ -100,3 +100,22 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateCheck {
   const hasDeletes = decoded.ds.clients.size > 0;
   return { ok: true, empty: decoded.structs.length === 0 && !hasDeletes, hasDeletes, clients: to };
 }
+
+/**
+ * True when `update` deletes something `doc` has not deleted yet. A client's sync reply always
+ * carries its whole delete set, so a reconnecting reader resends deletions it only received.
+ */
+export function deletesSomethingNew(doc: Y.Doc, update: Uint8Array): boolean {
+  const { ds } = Y.decodeUpdate(update);
+  if (ds.clients.size === 0) return false;
+  // Sorted and merged: a contiguous deleted run is one range.
+  const deleted = Y.createDeleteSetFromStructStore(doc.store);
+  for (const [client, ranges] of ds.clients) {
+    const have = deleted.clients.get(client) ?? [];
+    for (const r of ranges) {
+      if (r.len === 0) continue;
+      if (!have.some((d) => d.clock <= r.clock && d.clock + d.len >= r.clock + r.len)) return true;
+    }
+  }
+  return false;
+}
