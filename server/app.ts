@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { presenceColor } from '../shared/presence.js';
 import { CloseCode, REPORT_ID_RE, SYNC_PATH, SyncParam } from '../shared/protocol.js';
 import { SCHEMA_VERSION } from '../shared/schema.js';
 import { installAuth } from './auth/plugin.js';
 import { can, HttpError } from './auth/policy.js';
-import { colorFor } from './auth/presence.js';
 import { Sessions } from './auth/sessions.js';
 import { SetupLink } from './auth/setup.js';
 import type { Config } from './config.js';
@@ -190,7 +190,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
         canEdit: can(member, 'editText'),
         presence: {
           name: auth.user.displayName,
-          color: colorFor(auth.user.id),
+          color: presenceColor(auth.user.id),
           role: member.role,
           represents: member.represents,
         },

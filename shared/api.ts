@@ -1,10 +1,13 @@
 /** Shapes of the HTTP API, shared by the server's schemas and the client's calls. */
+import type { Role } from './roles.js';
 import type { TemplateId } from './templates.js';
 
 export const REPORT_TITLE_MAX = 300;
 
 export interface ReportSummary {
   id: string;
+  /** The group that owns the report. */
+  groupId: string | null;
   title: string;
   template: TemplateId;
   /** ISO 8601, UTC. */
@@ -15,6 +18,13 @@ export interface ReportSummary {
 export interface CreateReportRequest {
   title: string;
   template: TemplateId;
+  groupId: string;
+}
+
+/** GET /api/me (also the answer to login, setup and invitation acceptance). */
+export interface Me {
+  user: { id: string; email: string; displayName: string; color: string };
+  groups: Array<{ id: string; name: string; role: Role; represents: string | null }>;
 }
 
 export interface RenameReportRequest {

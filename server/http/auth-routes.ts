@@ -1,5 +1,7 @@
 /** Login, logout, who am I, password change, first-start setup, invitation acceptance. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Me } from '../../shared/api.js';
+import { presenceColor } from '../../shared/presence.js';
 import { CloseCode } from '../../shared/protocol.js';
 import {
   ARGON2_PARAMS,
@@ -70,12 +72,17 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     sessions.setCookie(reply, token);
   }
 
-  async function me(userId: string) {
+  async function me(userId: string): Promise<Me> {
     const user = await storage.getUser(userId);
     if (!user) throw new HttpError(401, 'Log in to continue.');
     const memberships = await storage.listMemberships(userId);
     return {
-      user: { id: user.id, email: user.email, displayName: user.displayName },
+      user: {
+        id: user.id,
+        email: user.email,
+        displayName: user.displayName,
+        color: presenceColor(user.id),
+      },
       groups: memberships.map(({ group, member }) => ({
         id: group.id,
         name: group.name,

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CloseCode } from '../../shared/protocol.js';
 import { type Action, REPRESENTING_ROLES, ROLES, type Role } from '../../shared/roles.js';
-import { authorize, HttpError } from '../auth/policy.js';
+import { authorize, can, HttpError } from '../auth/policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import type { AuditRecord, MemberRecord } from '../storage/types.js';
 import { conflictToHttp, requireLogin } from './auth-routes.js';
@@ -64,7 +64,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const me = await memberFor(app, req, req.params.gid, 'read');
       const group = await storage.getGroup(req.params.gid);
-      const canManage = me.role === 'chair' || me.role === 'secretariat';
+      const canManage = can(me, 'manageMembers');
       const members = (await storage.listMembers(req.params.gid)).map((m) => ({
         userId: m.userId,
         displayName: m.displayName,

@@ -1,0 +1,55 @@
+/**
+ * How other people's carets and selections look. Built with DOM properties (never style
+ * attributes or HTML strings): remote names are untrusted text, and a CSP without
+ * 'unsafe-inline' forbids style attributes.
+ */
+import type { DecorationAttrs } from 'prosemirror-view';
+
+const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+const FALLBACK_COLOR = '#5d6d7e';
+
+interface RemoteUser {
+  name?: unknown;
+  color?: unknown;
+}
+
+export function safeColor(color: unknown): string {
+  return typeof color === 'string' && HEX_COLOR.test(color) ? color : FALLBACK_COLOR;
+}
+
+export function safeName(name: unknown, clientId: number): string {
+  return typeof name === 'string' && name.trim() ? name.trim().slice(0, 40) : `Guest ${clientId}`;
+}
+
+/** Black or white, whichever reads better on `color` (#rrggbb). */
+export function textColorOn(color: string): string {
+  const n = Number.parseInt(color.slice(1), 16);
+  const [r, g, b] = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  // Relative luminance (sRGB approximation): light backgrounds get dark text.
+  return 0.299 * r + 0.587 * g + 0.114 * b > 150 ? '#111111' : '#ffffff';
+}
+
+/** The caret of another person: a coloured bar with their name above it. */
+export function remoteCaret(user: RemoteUser, clientId: number): HTMLElement {
+  const color = safeColor(user.color);
+  const caret = document.createElement('span');
+  caret.className = 'ProseMirror-yjs-cursor remote-caret';
+  caret.dataset['testid'] = 'remote-caret';
+  caret.style.borderColor = color;
+  const label = document.createElement('span');
+  label.className = 'remote-caret-label';
+  label.style.backgroundColor = color;
+  label.style.color = textColorOn(color);
+  label.textContent = safeName(user.name, clientId);
+  // Word joiners keep the caret from creating a line-break opportunity.
+  caret.append('\u2060', label, '\u2060');
+  return caret;
+}
+
+/** Another person's selection: their colour, translucent. */
+export function remoteSelection(user: RemoteUser): DecorationAttrs {
+  return {
+    class: 'ProseMirror-yjs-selection remote-selection',
+    style: `background-color: ${safeColor(user.color)}33`,
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Presence colours, the same on every side: a person's caret, selection and presence chip have
+ * one colour everywhere. Derived from a stable key (the account's user id; a guest's name).
+ * Six-digit hex: y-prosemirror's cursor plugin accepts only that form.
+ */
+
+export const PRESENCE_PALETTE: readonly string[] = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#bcbd22',
+  '#ff7f0e',
+  '#3b5b92',
+  '#b5485d',
+  '#2f7f5f',
+];
+
+/** FNV-1a of the key, into the palette. */
+export function presenceColor(key: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619) >>> 0;
+  return PRESENCE_PALETTE[h % PRESENCE_PALETTE.length]!;
+}

@@ -1,0 +1,163 @@
+/**
+ * Two people edit one report in two browsers: each sees the other's text and named caret, both
+ * reach "Saved", and a reload brings back everything. Runs against the real server (in-process,
+ * port 0) serving the built client from dist/client.
+ *
+ *   npm run build:client && node --import tsx --test tests/e2e/coediting.test.ts
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from '../helpers/browser.js';
+import { startTestServer } from '../helpers/server.js';
+import {
+  openAs,
+  paragraphTexts,
+  pollPage,
+  E2E_TIMEOUT as TIMEOUT,
+  waitForParagraph,
+  waitForText,
+} from './people.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const clientIndex = path.join(root, 'dist/client/index.html');
+
+test('two people co-edit a report and everything survives a reload', {
+  timeout: 120_000,
+}, async (t) => {
+  assert.ok(
+    fs.existsSync(clientIndex),
+    `${path.relative(root, clientIndex)} is missing: build the client first (npm run build:client)`,
+  );
+  const server = await startTestServer();
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
+  // Browser first, so its sockets are gone before the server shuts down.
+  t.after(async () => {
+    await browser.close();
+    await server.close();
+  });
+  // Created over HTTP (POST /api/reports) by the group's chair; two experts edit it.
+  const report = await server.createReport('Zero draft: e2e', 'gge-report');
+  const expertA = await server.addUser('expert', 'State A', 'Expert A');
+  const expertB = await server.addUser('expert', 'State B', 'Expert B');
+  const url = `${server.baseUrl}/#/r/${report.id}`;
+
+  const a = await openAs(browser, url, { name: 'Expert A', cookie: expertA.cookie });
+  const b = await openAs(browser, url, { name: 'Expert B', cookie: expertB.cookie });
+
+  // The report looks like a GGE report: Roman chapter numerals and numbered paragraphs.
+  const headings = a.page.locator('.ProseMirror .chapter-heading');
+  assert.equal(await headings.count(), 7);
+  assert.equal(await headings.first().getAttribute('data-num'), 'I.');
+  assert.equal(await headings.nth(2).getAttribute('data-num'), 'III.');
+  assert.equal(await a.page.locator('.ProseMirror .para').nth(1).getAttribute('data-num'), '2.');
+
+  // A types in paragraph 1 (chapter I), B in paragraph 3 (chapter III).
+  const textA = 'The Group recalls the mandate given by resolution 70/237.';
+  const textB = 'States should not conduct or knowingly support ICT activity contrary to law.';
+  const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
+  await a.page.locator(para(0)).click();
+  await a.page.keyboard.type(textA);
+  await b.page.locator(para(2)).click();
+  await b.page.keyboard.type(textB);
+
+  // Each sees the other's text.
+  await waitForParagraph(a.page, 2, textB);
+  await waitForParagraph(b.page, 0, textA);
+  // And their own text is intact.
+  assert.equal((await paragraphTexts(a.page))[0], textA);
+  assert.equal((await paragraphTexts(b.page))[2], textB);
+
+  // Each sees the other's caret, with the other's name.
+  await a.page
+    .locator('.ProseMirror .remote-caret', { hasText: 'Expert B' })
+    .waitFor({ timeout: TIMEOUT });
+  await b.page
+    .locator('.ProseMirror .remote-caret', { hasText: 'Expert A' })
+    .waitFor({ timeout: TIMEOUT });
+  // And the presence bar lists both.
+  await waitForText(a.page, '[data-testid=presence] .presence-name', 'Expert B');
+  await waitForText(b.page, '[data-testid=presence] .presence-name', 'Expert A');
+
+  // Both reach "Saved" (the server confirmed their changes).
+  await waitForText(a.page, '[data-testid=save-state]', 'Saved');
+  await waitForText(b.page, '[data-testid=save-state]', 'Saved');
+
+  // Reload A: both texts come back from the server.
+  await a.page.reload();
+  await a.page.locator('.ProseMirror .para').first().waitFor({ timeout: TIMEOUT });
+  await waitForParagraph(a.page, 0, textA);
+  await waitForParagraph(a.page, 2, textB);
+  await pollPage(
+    a.page,
+    `document.querySelector('[data-testid=user-name]').value`,
+    (name) => name === 'Expert A',
+    'page A to show its account name again',
+  );
+  await waitForText(a.page, '[data-testid=save-state]', 'Saved');
+  // B sees A once (the reloaded page left the room instead of lingering until a timeout).
+  await pollPage(
+    b.page,
+    `[...document.querySelectorAll('[data-testid=presence] .presence-name')].map((e) => e.textContent)`,
+    (names) => (names as string[]).filter((n) => n === 'Expert A').length === 1,
+    'page B to list Expert A once',
+  );
+
+  a.problems.assertNone('page A');
+  b.problems.assertNone('page B');
+  await a.context.close();
+  await b.context.close();
+});
+
+test('text typed offline reaches the others when the connection returns', {
+  timeout: 120_000,
+}, async (t) => {
+  assert.ok(fs.existsSync(clientIndex), 'dist/client is missing: run npm run build:client');
+  const server = await startTestServer();
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
+  t.after(async () => {
+    await browser.close();
+    await server.close();
+  });
+  const report = await server.createReport('Offline drafting', 'gge-report');
+  const expertA = await server.addUser('expert', 'State A', 'Expert A');
+  const expertB = await server.addUser('expert', 'State B', 'Expert B');
+  const url = `${server.baseUrl}/#/r/${report.id}`;
+  const a = await openAs(browser, url, { name: 'Expert A', cookie: expertA.cookie });
+  const b = await openAs(browser, url, { name: 'Expert B', cookie: expertB.cookie });
+
+  await a.page.locator('.ProseMirror .para >> nth=0').click();
+  await a.page.keyboard.type('Online. ');
+  await waitForParagraph(b.page, 0, 'Online. ');
+  await waitForText(a.page, '[data-testid=save-state]', 'Saved');
+
+  await a.context.setOffline(true);
+  await waitForText(a.page, '[data-testid=save-state]', 'Offline');
+  await a.page.getByTestId('connection-banner').waitFor({ timeout: TIMEOUT });
+  await a.page.keyboard.type('Typed on the train.');
+  assert.equal((await paragraphTexts(a.page))[0], 'Online. Typed on the train.');
+  assert.equal((await paragraphTexts(b.page))[0], 'Online. ');
+
+  await a.context.setOffline(false);
+  await waitForParagraph(b.page, 0, 'Online. Typed on the train.');
+  await waitForText(a.page, '[data-testid=save-state]', 'Saved');
+  await pollPage(
+    a.page,
+    `document.querySelector('[data-testid=connection-banner]') === null`,
+    (gone) => gone === true,
+    'the connection banner to go once synced',
+  );
+
+  // The browser reports the refused reconnection attempts while offline; nothing else.
+  const unexpected = a.problems.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e));
+  assert.deepEqual(unexpected, []);
+  b.problems.assertNone('page B');
+});
