@@ -1,0 +1,505 @@
+/**
+ * The load generator: a child process of the harness (never the harness itself), one process
+ * with many sockets. It reads its LoadConfig from the BENCH_LOAD environment variable, runs one
+ * scenario against one target, asks the harness to sample the server at named marks (the harness
+ * answers once it has read /proc), and sends back a LoadResult. Nothing is logged per message;
+ * every loop is bounded in count and in time.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import { type Canary, startCanary } from './canary.js';
+import { connectAll, LightClient, now } from './lightClient.js';
+import { Samples } from './stats.js';
+import type {
+  ColdloadParams,
+  ConnectParams,
+  ConnSpec,
+  FanoutParams,
+  HarnessMessage,
+  LoadConfig,
+  LoadMessage,
+  LoadResult,
+  PresenceParams,
+  StormParams,
+} from './types.js';
+
+const cfg = JSON.parse(process.env['BENCH_LOAD'] ?? 'null') as LoadConfig | null;
+if (!cfg || !process.send) {
+  console.error(
+    'loadgen.ts is started by tests/bench/harness.ts (needs BENCH_LOAD and an IPC channel)',
+  );
+  process.exit(2);
+}
+const conn: ConnSpec = cfg.conn;
+const T = cfg.syncTimeoutMs;
+
+const all: LightClient[] = [];
+let canary: Canary | null = null;
+const errors: string[] = [];
+const notes: string[] = [];
+const extra: Record<string, number> = {};
+
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
+function post(msg: LoadMessage): void {
+  process.send!(msg);
+}
+
+// ---- marks: the harness samples the server's /proc at each one and acknowledges ------------
+
+const ackWaiters = new Map<string, () => void>();
+process.on('message', (m: HarnessMessage) => {
+  if (m && m.type === 'ack') {
+    ackWaiters.get(m.name)?.();
+    ackWaiters.delete(m.name);
+  }
+});
+
+function mark(name: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      errors.push(`mark ${name}: no ack from harness`);
+      ackWaiters.delete(name);
+      resolve();
+    }, 10_000);
+    ackWaiters.set(name, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    post({ type: 'mark', name });
+  });
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+/** Polls `cond` every `pollMs` until it holds or `timeoutMs` passed. */
+async function waitUntil(cond: () => boolean, timeoutMs: number, pollMs = 20): Promise<boolean> {
+  const end = performance.now() + timeoutMs;
+  while (!cond()) {
+    if (performance.now() >= end) return false;
+    await sleep(pollMs);
+  }
+  return true;
+}
+
+/** Calls fn(i) for i < count at `intervalMs` apart, starting `offsetMs` from now. */
+async function paced(count: number, intervalMs: number, offsetMs: number, fn: (i: number) => void) {
+  const start = performance.now() + offsetMs;
+  for (let i = 0; i < count; i++) {
+    const wait = start + i * intervalMs - performance.now();
+    if (wait > 0) await sleep(wait);
+    fn(i);
+  }
+}
+
+function client(): LightClient {
+  const c = new LightClient(conn);
+  all.push(c);
+  return c;
+}
+
+const bytesRead = (cs: readonly LightClient[]) => cs.reduce((s, c) => s + c.bytesRead(), 0);
+
+/**
+ * The edit every writer makes: a short insert at a random place in the shared text, and the send
+ * time in a map entry of its own in the same transaction (one update on the wire). Readers read
+ * the time back when they apply the update; map events cost O(changed keys), unlike text deltas.
+ */
+function edit(c: LightClient, seq: number, tag: string): void {
+  const text = c.doc.getText('bench');
+  const ts = c.doc.getMap<number>('bench-ts');
+  c.doc.transact(() => {
+    text.insert(Math.floor(Math.random() * (text.length + 1)), `${tag}${seq} lorem ipsum `);
+    ts.set(`${c.doc.clientID}:${seq}`, now());
+  });
+}
+
+interface Deliveries {
+  n: number;
+  last: number;
+  lat: Samples;
+}
+
+function trackEdits(c: LightClient, d: Deliveries): void {
+  const ts = c.doc.getMap<number>('bench-ts');
+  ts.observe((ev) => {
+    if (ev.transaction.local) return;
+    const t = now();
+    for (const k of ev.keysChanged) {
+      const sent = ts.get(k);
+      if (typeof sent === 'number') {
+        d.lat.add(t - sent);
+        d.n++;
+        d.last = t;
+      }
+    }
+  });
+}
+
+async function connectOrRecord(cs: LightClient[], concurrency: number): Promise<void> {
+  const failed = await connectAll(cs, concurrency, T);
+  if (failed.length > 0) {
+    errors.push(`${failed.length}/${cs.length} clients failed to connect: ${failed[0]}`);
+  }
+}
+
+async function joinCanary(): Promise<void> {
+  canary = startCanary(conn.canary, conn.headers, T);
+  if (!(await canary.synced)) errors.push('canary: provider did not sync');
+}
+
+/**
+ * Convergence: a fresh verifier syncs the server's state; every client and the canary must reach
+ * the same state vector (waiting up to `timeoutMs` for stragglers).
+ */
+async function converge(
+  cs: readonly LightClient[],
+  timeoutMs: number,
+): Promise<{ converged: boolean; detail: string; canaryOk: boolean; canaryDetail: string }> {
+  const v = new LightClient(conn);
+  try {
+    await v.connect(T);
+  } catch (err) {
+    return {
+      converged: false,
+      detail: `verifier could not sync: ${(err as Error).message}`,
+      canaryOk: false,
+      canaryDetail: 'no reference',
+    };
+  }
+  const ref = v.stateKey();
+  v.close();
+  const synced = cs.filter((c) => c.synced);
+  const behind = () => synced.filter((c) => c.stateKey() !== ref).length;
+  const ok = await waitUntil(() => behind() === 0, timeoutMs, 100);
+  const canaryOk =
+    canary !== null && (await waitUntil(() => canary!.stateKey() === ref, 3000, 100));
+  return {
+    converged: ok && synced.length === cs.length,
+    detail: ok
+      ? synced.length === cs.length
+        ? `${cs.length} clients + verifier: state vectors equal`
+        : `${cs.length - synced.length} clients never synced`
+      : `${behind()}/${cs.length} clients differ from the server's state`,
+    canaryOk,
+    canaryDetail: canaryOk ? 'synced, same state' : canary ? 'state differs' : 'no canary',
+  };
+}
+
+// ---- scenarios -----------------------------------------------------------------------------
+
+async function fanout(p: FanoutParams): Promise<LoadResult> {
+  const writer = client();
+  await writer.connect(T);
+  writer.forwardLocalUpdates();
+  const edits = Math.round((p.editsPerSec * p.durationMs) / 1000);
+  const d: Deliveries = { n: 0, last: 0, lat: new Samples(edits * p.readers + 16) };
+  const readers = Array.from({ length: p.readers }, () => client());
+  for (const r of readers) trackEdits(r, d);
+  await connectOrRecord(readers, p.connectConcurrency);
+  await joinCanary();
+  const expected = edits * p.readers;
+  const b0 = bytesRead(readers);
+  await mark('start');
+  const t0 = now();
+  await paced(edits, 1000 / p.editsPerSec, 0, (i) => edit(writer, i, 'f'));
+  await waitUntil(() => d.n >= expected, p.drainMs);
+  const t1 = now();
+  await mark('end');
+  extra['windowMs'] = t1 - t0;
+  extra['bytesReceived'] = bytesRead(readers) - b0;
+  extra['edits'] = edits;
+  const c = await converge([writer, ...readers], 5000);
+  return {
+    delivered: d.n,
+    expected,
+    converged: c.converged,
+    convergenceDetail: c.detail,
+    canaryOk: c.canaryOk,
+    canaryDetail: c.canaryDetail,
+    latency: d.lat.summary(),
+    extra,
+    notes,
+    errors,
+  };
+}
+
+async function storm(p: StormParams): Promise<LoadResult> {
+  const perWriter = Math.round((p.editsPerSecPerWriter * p.durationMs) / 1000);
+  const expected = perWriter * p.writers * (p.clients - 1);
+  const d: Deliveries = { n: 0, last: 0, lat: new Samples(expected + 16) };
+  const cs = Array.from({ length: p.clients }, () => client());
+  const writers = cs.slice(0, p.writers);
+  for (const c of cs) trackEdits(c, d);
+  for (const w of writers) w.forwardLocalUpdates();
+  await connectOrRecord(cs, p.connectConcurrency);
+  await joinCanary();
+  const interval = 1000 / p.editsPerSecPerWriter;
+  await mark('start');
+  const t0 = now();
+  await Promise.all(
+    writers.map((w, i) =>
+      paced(perWriter, interval, (i * interval) / p.writers, (j) => edit(w, j, `s${i}e`)),
+    ),
+  );
+  await waitUntil(() => d.n >= expected, p.drainMs);
+  const t1 = now();
+  await mark('end');
+  extra['windowMs'] = t1 - t0;
+  extra['edits'] = perWriter * p.writers;
+  extra['deliveriesPerSec'] = d.n / (((d.last || t1) - t0) / 1000);
+  const c = await converge(cs, 5000);
+  return {
+    delivered: d.n,
+    expected,
+    converged: c.converged,
+    convergenceDetail: c.detail,
+    canaryOk: c.canaryOk,
+    canaryDetail: c.canaryDetail,
+    latency: d.lat.summary(),
+    extra,
+    notes,
+    errors,
+  };
+}
+
+async function presence(p: PresenceParams): Promise<LoadResult> {
+  const cs = Array.from({ length: p.clients }, () => client());
+  const observers = cs.slice(0, p.observers);
+  const ids = new Set(cs.map((c) => c.doc.clientID));
+  const rounds = Math.round(p.durationMs / p.intervalMs);
+  const lat = new Samples(rounds * p.clients * p.observers + 16);
+  let seen = 0;
+  const lastClock = observers.map(() => new Map<number, number>());
+  observers.forEach((o, k) => {
+    const mine = o.doc.clientID;
+    const clocks = lastClock[k]!;
+    o.onAwareness = (decoder) => {
+      const t = now();
+      const upd = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+      const n = decoding.readVarUint(upd);
+      for (let i = 0; i < n; i++) {
+        const id = decoding.readVarUint(upd);
+        const clock = decoding.readVarUint(upd);
+        const state = decoding.readVarString(upd);
+        if (id === mine || !ids.has(id)) continue;
+        seen++;
+        if ((clocks.get(id) ?? 0) < clock) clocks.set(id, clock);
+        const at = state.lastIndexOf('"t":');
+        if (at >= 0) lat.add(t - Number.parseFloat(state.slice(at + 4)));
+      }
+    };
+  });
+  await connectOrRecord(cs, p.connectConcurrency);
+  await joinCanary();
+  const b0 = bytesRead(cs);
+  await mark('start');
+  const t0 = now();
+  await Promise.all(
+    cs.map((c, i) => {
+      const user = `{"user":{"name":"Delegate ${i}","color":"#1a7f64"}`;
+      return paced(rounds, p.intervalMs, (i * p.intervalMs) / p.clients, (r) => {
+        const pos = (i * 37 + r * 11) % 5000;
+        c.sendAwareness(
+          r + 1,
+          `${user},"cursor":{"anchor":${pos},"head":${pos + 5}},"t":${now()}}`,
+        );
+      });
+    }),
+  );
+  const complete = () =>
+    observers.every((o, k) =>
+      cs.every((c) => c === o || (lastClock[k]!.get(c.doc.clientID) ?? 0) >= rounds),
+    );
+  await waitUntil(complete, p.drainMs, 50);
+  const t1 = now();
+  await mark('end');
+  const b1 = bytesRead(cs);
+  let delivered = 0;
+  observers.forEach((o, k) => {
+    for (const c of cs)
+      if (c !== o && (lastClock[k]!.get(c.doc.clientID) ?? 0) >= rounds) delivered++;
+  });
+  const sent = rounds * p.clients;
+  extra['windowMs'] = t1 - t0;
+  extra['bytesReceived'] = b1 - b0;
+  extra['serverBytesPerSec'] = (b1 - b0) / ((t1 - t0) / 1000);
+  extra['awarenessSent'] = sent;
+  /** Share of the other clients' presence changes an observer saw (1 = none coalesced). */
+  extra['awarenessSeenRatio'] = seen / ((p.clients - 1) * rounds * p.observers);
+  const c = await converge(cs, 5000);
+  return {
+    delivered,
+    expected: p.observers * (p.clients - 1),
+    converged: c.converged,
+    convergenceDetail: c.detail,
+    canaryOk: c.canaryOk,
+    canaryDetail: c.canaryDetail,
+    latency: lat.summary(),
+    extra,
+    notes,
+    errors,
+  };
+}
+
+async function coldload(p: ColdloadParams): Promise<LoadResult> {
+  const loader = client();
+  await loader.connect(T);
+  const text = loader.doc.getText('bench');
+  let pending: Uint8Array[] = [];
+  loader.doc.on('update', (u: Uint8Array, origin: unknown) => {
+    if (origin !== loader) pending.push(u);
+  });
+  const chunk = 'x'.repeat(Math.max(1, p.editChars - 1));
+  const tb = now();
+  const flush = async () => {
+    if (pending.length === 0) return;
+    loader.sendUpdate(pending.length === 1 ? pending[0]! : Y.mergeUpdates(pending));
+    pending = [];
+    if (loader.bufferedAmount() > 4 << 20) {
+      await waitUntil(() => loader.bufferedAmount() < 1 << 20, 30_000, 5);
+    }
+  };
+  for (let i = 0; i < p.edits && !loader.closed; i++) {
+    text.insert(Math.floor(Math.random() * (text.length + 1)), `${i % 10}${chunk}`);
+    if (pending.length >= p.batch) await flush();
+  }
+  await flush();
+  if (!(await loader.roundTrip(60_000))) errors.push('coldload: server did not confirm the edits');
+  extra['buildMs'] = now() - tb;
+  const expectedKey = loader.stateKey();
+  extra['textChars'] = text.length;
+  extra['updateBytes'] = Y.encodeStateAsUpdate(loader.doc).length;
+  loader.close();
+  await waitUntil(() => loader.closed, 5000);
+  await sleep(p.unloadWaitMs);
+  let ok = 0;
+  for (let i = 0; i < p.loads; i++) {
+    const c = client();
+    await mark(`cold${i}:start`);
+    const t0 = now();
+    let err = '';
+    try {
+      await c.connect(p.syncTimeoutMs);
+    } catch (e) {
+      err = (e as Error).message;
+    }
+    const t1 = now();
+    await mark(`cold${i}:end`);
+    if (err) errors.push(`cold load ${i}: ${err}`);
+    else if (c.stateKey() !== expectedKey) errors.push(`cold load ${i}: incomplete document`);
+    else {
+      ok++;
+      extra[`coldLoadMs.${i}`] = t1 - t0;
+    }
+    c.close();
+    await waitUntil(() => c.closed, 5000);
+    c.doc.destroy();
+    await sleep(p.unloadWaitMs);
+  }
+  await joinCanary();
+  const canaryOk = canary !== null && canary.stateKey() === expectedKey;
+  return {
+    delivered: ok,
+    expected: p.loads,
+    converged: ok === p.loads,
+    convergenceDetail: `${ok}/${p.loads} cold loads complete`,
+    canaryOk,
+    canaryDetail: canaryOk ? 'cold load complete' : 'canary state differs',
+    latency: null,
+    extra,
+    notes,
+    errors,
+  };
+}
+
+async function connect(p: ConnectParams): Promise<LoadResult> {
+  const seeder = client();
+  await seeder.connect(T);
+  seeder.forwardLocalUpdates();
+  for (let i = 0; i < p.seedEdits; i++) edit(seeder, i, 'c');
+  if (!(await seeder.roundTrip(30_000))) errors.push('connect: seed edits not confirmed');
+  const seedKey = seeder.stateKey();
+  const cs = Array.from({ length: p.clients }, () => client());
+  await mark('start');
+  const t0 = now();
+  await connectOrRecord(cs, p.concurrency);
+  const t1 = now();
+  await sleep(p.settleMs);
+  await mark('end');
+  const handshake = new Samples(p.clients);
+  for (const c of cs) if (c.synced) handshake.add(c.syncedAt - c.connectStartedAt);
+  extra['connectAllMs'] = t1 - t0;
+  const delivered = cs.filter((c) => c.synced && c.stateKey() === seedKey).length;
+  await joinCanary();
+  const canaryOk = canary !== null && canary.stateKey() === seedKey;
+  return {
+    delivered,
+    expected: p.clients,
+    converged: delivered === p.clients,
+    convergenceDetail: `${delivered}/${p.clients} clients synced the seeded state`,
+    canaryOk,
+    canaryDetail: canaryOk ? 'synced, same state' : 'canary state differs',
+    latency: handshake.summary(),
+    extra,
+    notes,
+    errors,
+  };
+}
+
+// ---- main ----------------------------------------------------------------------------------
+
+function emptyResult(err: string): LoadResult {
+  return {
+    delivered: 0,
+    expected: 1,
+    converged: false,
+    convergenceDetail: err,
+    canaryOk: false,
+    canaryDetail: err,
+    latency: null,
+    extra,
+    notes,
+    errors: [...errors, err],
+  };
+}
+
+async function finish(result: LoadResult, code: number): Promise<never> {
+  loopDelay.disable();
+  result.extra['loadLoopDelayP99Ms'] = loopDelay.percentile(99) / 1e6;
+  result.extra['loadLoopDelayMaxMs'] = loopDelay.max / 1e6;
+  await new Promise<void>((resolve) => process.send!({ type: 'result', result }, () => resolve()));
+  canary?.destroy();
+  for (const c of all) c.terminate();
+  process.exit(code);
+}
+
+const guard = setTimeout(() => {
+  void finish(emptyResult(`load generator ran out of its ${cfg.scenario.budgetMs} ms budget`), 3);
+}, cfg.scenario.budgetMs);
+guard.unref();
+
+async function main(): Promise<LoadResult> {
+  const p = cfg!.scenario.params;
+  switch (p.kind) {
+    case 'fanout':
+      return fanout(p);
+    case 'storm':
+      return storm(p);
+    case 'presence':
+      return presence(p);
+    case 'coldload':
+      return coldload(p);
+    case 'connect':
+      return connect(p);
+  }
+}
+
+main().then(
+  (r) => finish(r, 0),
+  (err: unknown) => finish(emptyResult(`load generator failed: ${(err as Error).stack ?? err}`), 1),
+);
