@@ -57,6 +57,9 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   const app = Fastify({
     logger: { level: config.logLevel },
     requestIdHeader: 'x-request-id',
+    // Fastify's default (removeAdditional: true) silently strips properties that a schema's
+    // `additionalProperties: false` forbids; refuse them with a 400 instead.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   const storage =
     deps.storage ??
@@ -66,6 +69,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     log: app.log,
     unloadGraceMs: config.unloadGraceMs,
     compactEvery: config.compactEvery,
+    presenceBatchMs: config.presenceBatchMs,
   });
   app.decorate('config', config);
   app.decorate('storage', storage);

@@ -8,7 +8,7 @@
  *   invite --group g_… --role expert [--represents Kenya] [--hours 168]
  *   groups                     list groups and their members
  */
-import { isRole, type Role } from '../shared/roles.js';
+import { isRole, REPRESENTING_ROLES, type Role } from '../shared/roles.js';
 import { createAccount, createGroup, createInvitation, operatorEvent } from './accounts.js';
 import { PASSWORD_MIN } from './auth/passwords.js';
 import { loadConfig } from './config.js';
@@ -40,6 +40,22 @@ function roleOf(f: Map<string, string>): Role {
   return r;
 }
 
+/** The same rule as the HTTP routes: experts and observers represent someone, others do not. */
+function representsOf(f: Map<string, string>, role: Role): string | null {
+  const r = f.get('represents')?.trim() || null;
+  if (REPRESENTING_ROLES.has(role) && !r)
+    throw new Error(`--represents is required for an ${role} (the State or organisation)`);
+  return REPRESENTING_ROLES.has(role) ? r : null;
+}
+
+/** The same check as the HTTP routes (emailSchema in server/http/auth-routes.ts). */
+function emailOf(f: Map<string, string>): string {
+  const email = need(f, 'email');
+  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254)
+    throw new Error(`--email "${email}" is not an email address`);
+  return email;
+}
+
 export async function runCli(
   argv: string[],
   log: (line: string) => void = console.log,
@@ -65,12 +81,13 @@ export async function runCli(
         if (password.length < PASSWORD_MIN)
           throw new Error(`--password must have at least ${PASSWORD_MIN} characters`);
         const groupId = f.get('group');
+        const role = groupId ? roleOf(f) : null;
         const u = await createAccount(storage, {
-          email: need(f, 'email'),
+          email: emailOf(f),
           displayName: need(f, 'name'),
           password,
-          ...(groupId
-            ? { membership: { groupId, role: roleOf(f), represents: f.get('represents') ?? null } }
+          ...(groupId && role
+            ? { membership: { groupId, role, represents: representsOf(f, role) } }
             : {}),
         });
         log(`user ${u.id} <${u.email}>`);
@@ -81,7 +98,7 @@ export async function runCli(
         const user = await storage.getUserByEmail(need(f, 'email'));
         if (!user) throw new Error('no user with that email');
         const role = roleOf(f);
-        const represents = f.get('represents') ?? null;
+        const represents = representsOf(f, role);
         await storage.addMember(
           { groupId, userId: user.id, role, represents, createdAt: new Date().toISOString() },
           operatorEvent('member.add', groupId, user.id, { role, represents }),
@@ -95,11 +112,12 @@ export async function runCli(
         const hours = Number(f.get('hours') ?? config.invitationHours);
         if (!Number.isInteger(hours) || hours < 1)
           throw new Error('--hours must be a whole number ≥ 1');
+        const role = roleOf(f);
         const { token, expiresAt } = await createInvitation(
           storage,
           groupId,
-          roleOf(f),
-          f.get('represents') ?? null,
+          role,
+          representsOf(f, role),
           hours,
         );
         log(

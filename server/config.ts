@@ -18,6 +18,7 @@ export interface Config {
   unloadGraceMs: number;
   sqliteSynchronous: SqliteSynchronous;
   compactEvery: number;
+  presenceBatchMs: number;
   shutdownTimeoutMs: number;
   clientDir: string;
   publicUrl: string | null;
@@ -141,6 +142,14 @@ export const CONFIG_VARIABLES: ReadonlyArray<Variable<any>> = [
     default: '500',
     description: 'Compact a report’s update log into a snapshot after this many updates.',
     parse: integer(1, 1_000_000),
+  },
+  {
+    name: 'CONCORD_PRESENCE_BATCH_MS',
+    key: 'presenceBatchMs',
+    default: '50',
+    description:
+      'Presence (cursors) changes are gathered this long and sent as one message per recipient; 0 relays each at once.',
+    parse: integer(0, 1000),
   },
   {
     name: 'CONCORD_SHUTDOWN_TIMEOUT_MS',

@@ -12,6 +12,7 @@ import {
   type ServerNotice,
 } from '../../shared/protocol.js';
 import type { DirectoryEntry } from './directory.js';
+import { writeFrame } from './frame.js';
 import { type LiveReport, MalformedError, type Peer, RefusedError } from './live-report.js';
 import { ProtocolError, parseClientMessage } from './wire.js';
 
@@ -181,6 +182,12 @@ export class SyncConnection implements Peer, DirectoryEntry {
         this.close(CloseCode.PolicyViolation, 'internal error handling this message');
       }
     }
+  }
+
+  /** Sends a frame made once for many recipients (binaryFrame). */
+  sendFrame(frame: Buffer, payload: Uint8Array): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (!writeFrame(this.socket, frame)) this.send(payload);
   }
 
   send(data: Uint8Array): void {

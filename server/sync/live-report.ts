@@ -21,6 +21,7 @@ import {
   type ServerNotice,
 } from '../../shared/protocol.js';
 import type { ClientBinding, Storage, StoredDocument } from '../storage/types.js';
+import { binaryFrame } from './frame.js';
 import { checkUpdate, deletesSomethingNew } from './validate.js';
 import {
   type ClientMessage,
@@ -61,6 +62,8 @@ export interface Peer {
   /** Records a refused write (audit + log). */
   refused(action: string, detail: Record<string, unknown>): void;
   send(data: Uint8Array): void;
+  /** Sends a frame built once for many recipients (see frame.ts); `payload` is its content. */
+  sendFrame(frame: Buffer, payload: Uint8Array): void;
   close(code: number, reason: string): void;
 }
 
@@ -78,6 +81,8 @@ export interface LiveReportDeps {
   storage: Storage;
   log: FastifyBaseLogger;
   compactEvery: number;
+  /** Presence changes are gathered for this long and sent as one message (0: relay each at once). */
+  presenceBatchMs: number;
   /** The storage failed: the registry must drop this report now. */
   onFault(report: LiveReport, err: Error): void;
   /** The last peer left. */
@@ -136,6 +141,9 @@ export class LiveReport {
   private readonly bindings: Map<number, string>;
   /** Bindings introduced by the update being applied, written with its append. */
   private pendingBinding: ClientBinding | undefined;
+  /** Presence entries changed since the last presence batch went out. */
+  private readonly presenceDirty = new Set<number>();
+  private presenceTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly id: string,
@@ -230,9 +238,34 @@ export class LiveReport {
       );
   }
 
+  /**
+   * Presence is batched: with N people each moving their cursor, relaying every change at once
+   * costs N² sends a second; gathering the changes of a short window into one message per
+   * recipient costs N per window.
+   */
+  private queuePresence(ids: Iterable<number>): void {
+    for (const id of ids) this.presenceDirty.add(id);
+    if (this.presenceTimer) return;
+    this.presenceTimer = setTimeout(() => this.flushPresence(), this.deps.presenceBatchMs);
+  }
+
+  private flushPresence(): void {
+    this.presenceTimer = null;
+    const ids = [...this.presenceDirty].filter((id) => this.awareness.meta.has(id));
+    this.presenceDirty.clear();
+    if (ids.length === 0 || this.destroyed) return;
+    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+    // A batch with one entry need not go back to its author.
+    let author: Peer | null = null;
+    if (ids.length === 1) for (const p of this.peers) if (p.presenceClient === ids[0]) author = p;
+    this.broadcast(message, author);
+  }
+
   /** Sends the same bytes to every peer but `except`. */
   broadcast(message: Uint8Array, except: Peer | null): void {
-    for (const peer of this.peers) if (peer !== except) peer.send(message);
+    if (this.peers.size === 0 || (this.peers.size === 1 && this.peers.has(except!))) return;
+    const frame = binaryFrame(message);
+    for (const peer of this.peers) if (peer !== except) peer.sendFrame(frame, message);
   }
 
   stateVector(): Uint8Array {
@@ -277,10 +310,14 @@ export class LiveReport {
     if (peer.awarenessIds.size > 0) {
       const ids = [...peer.awarenessIds];
       awarenessProtocol.removeAwarenessStates(this.awareness, ids, peer);
-      this.broadcast(
-        encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)),
-        null,
-      );
+      if (this.deps.presenceBatchMs === 0) {
+        this.broadcast(
+          encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)),
+          null,
+        );
+      } else {
+        this.queuePresence(ids);
+      }
     }
     if (this.peers.size === 0) this.deps.onEmpty(this);
   }
@@ -332,7 +369,8 @@ export class LiveReport {
           out = encodeAwareness(update);
         }
         awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
-        this.broadcast(out, peer);
+        if (this.deps.presenceBatchMs === 0) this.broadcast(out, peer);
+        else this.queuePresence([entry.clientId]);
         return;
       }
       case 'query-awareness': {
@@ -501,6 +539,7 @@ export class LiveReport {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.awareness.destroy();
     this.doc?.destroy();
   }

@@ -18,6 +18,7 @@ export interface RegistryOptions {
   log: FastifyBaseLogger;
   unloadGraceMs: number;
   compactEvery: number;
+  presenceBatchMs: number;
 }
 
 export class ReportRegistry {
@@ -64,6 +65,7 @@ export class ReportRegistry {
       storage: this.options.storage,
       log: this.options.log,
       compactEvery: this.options.compactEvery,
+      presenceBatchMs: this.options.presenceBatchMs,
       onFault: (report) => this.evict(report),
       onEmpty: (report) => this.scheduleUnload(report),
     });
