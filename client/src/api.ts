@@ -2,15 +2,21 @@
 import type {
   ApiError,
   CreateReportRequest,
+  Me,
   RenameReportRequest,
   ReportSummary,
 } from '../../shared/api.js';
+import type { Role } from '../../shared/roles.js';
+
+export type { Me } from '../../shared/api.js';
 
 /** A failed API call; `message` is the server's own message, fit to show to the user. */
 export class ApiRequestError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** Seconds from a Retry-After header (429), when the server sent one. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
     this.name = 'ApiRequestError';
@@ -25,7 +31,32 @@ function isApiError(value: unknown): value is ApiError {
   );
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * Called when a request that needs a session is answered 401 (the session expired or was
+ * revoked). Set by the shell, which sends the user to the login page.
+ */
+let onUnauthorized: ((message: string) => void) | null = null;
+
+export function setUnauthorizedHandler(handler: (message: string) => void): void {
+  onUnauthorized = handler;
+}
+
+/** Tells the shell that the session ended (e.g. the sync socket closed with 4401). */
+export function reportUnauthorized(message: string): void {
+  onUnauthorized?.(message);
+}
+
+interface RequestOptions {
+  /** A 401 here is an answer for the caller (wrong password…), not an ended session. */
+  expect401?: boolean;
+}
+
+async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -53,7 +84,14 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     const message = isApiError(data)
       ? data.message
       : `The server answered ${response.status} ${response.statusText}.`;
-    throw new ApiRequestError(message, response.status);
+    const retry = Number(response.headers.get('retry-after'));
+    const error = new ApiRequestError(
+      message,
+      response.status,
+      Number.isFinite(retry) && retry > 0 ? retry : null,
+    );
+    if (response.status === 401 && !options.expect401) onUnauthorized?.(message);
+    throw error;
   }
   return data as T;
 }
@@ -64,6 +102,139 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+const enc = encodeURIComponent;
+
+// ---------- accounts ----------
+
+/** The signed-in account, or null when nobody is signed in (401). Other failures throw. */
+export async function getMe(): Promise<Me | null> {
+  try {
+    return await request<Me>('GET', '/api/me', undefined, { expect401: true });
+  } catch (error) {
+    if (error instanceof ApiRequestError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+export function login(email: string, password: string): Promise<Me> {
+  return request<Me>('POST', '/api/login', { email, password }, { expect401: true });
+}
+
+export async function logout(): Promise<void> {
+  await request<null>('POST', '/api/logout', undefined, { expect401: true });
+}
+
+export async function changePassword(current: string, next: string): Promise<void> {
+  await request<null>('POST', '/api/password', { current, next });
+}
+
+/** Password length limits (GET /api/password-policy); the server checks them again. */
+export async function getPasswordPolicy(): Promise<{ min: number; max: number }> {
+  return request<{ min: number; max: number }>('GET', '/api/password-policy', undefined, {
+    expect401: true,
+  });
+}
+
+export function getSetupNeeded(): Promise<{ needed: boolean }> {
+  return request<{ needed: boolean }>('GET', '/api/setup', undefined, { expect401: true });
+}
+
+export interface SetupRequest {
+  token: string;
+  email: string;
+  displayName: string;
+  password: string;
+  groupName: string;
+}
+
+export function setup(body: SetupRequest): Promise<Me> {
+  return request<Me>('POST', '/api/setup', body, { expect401: true });
+}
+
+export interface Invitation {
+  group: { id: string; name: string };
+  role: Role;
+  represents: string | null;
+  state: 'open' | 'used' | 'expired';
+  expiresAt: string;
+}
+
+export function getInvitation(token: string): Promise<Invitation> {
+  return request<Invitation>('GET', `/api/invitations/${enc(token)}`, undefined, {
+    expect401: true,
+  });
+}
+
+export function acceptInvitation(
+  token: string,
+  body: { email: string; displayName: string; password: string },
+): Promise<Me> {
+  return request<Me>('POST', `/api/invitations/${enc(token)}/accept`, body, { expect401: true });
+}
+
+// ---------- groups ----------
+
+export interface Member {
+  userId: string;
+  displayName: string;
+  role: Role;
+  represents: string | null;
+  /** Only for those who manage members. */
+  email?: string;
+}
+
+export interface GroupDetails {
+  group: { id: string; name: string; createdAt: string };
+  me: { role: Role; represents: string | null };
+  members: Member[];
+}
+
+export function getGroup(groupId: string): Promise<GroupDetails> {
+  return request<GroupDetails>('GET', `/api/groups/${enc(groupId)}`);
+}
+
+export interface CreatedInvitation {
+  url: string;
+  token: string;
+  role: Role;
+  represents: string | null;
+  expiresAt: string;
+}
+
+export function createInvitation(
+  groupId: string,
+  role: Role,
+  represents: string | null,
+): Promise<CreatedInvitation> {
+  return request<CreatedInvitation>('POST', `/api/groups/${enc(groupId)}/invitations`, {
+    role,
+    represents,
+  });
+}
+
+export async function updateMember(
+  groupId: string,
+  userId: string,
+  role: Role,
+  represents: string | null,
+): Promise<{ userId: string; role: Role; represents: string | null }> {
+  const data = await request<{
+    member: { userId: string; role: Role; represents: string | null };
+  }>('PATCH', `/api/groups/${enc(groupId)}/members/${enc(userId)}`, { role, represents });
+  return data.member;
+}
+
+export async function removeMember(groupId: string, userId: string): Promise<void> {
+  await request<null>('DELETE', `/api/groups/${enc(groupId)}/members/${enc(userId)}`);
+}
+
+/** Where the browser downloads a group's audit log (a plain link: the cookie goes along). */
+export function auditHref(groupId: string, format: 'csv' | 'json'): string {
+  return `/api/groups/${enc(groupId)}/audit?format=${format}`;
+}
+
+// ---------- reports ----------
 
 export async function listReports(): Promise<ReportSummary[]> {
   const data = await request<{ reports: ReportSummary[] }>('GET', '/api/reports');
@@ -77,39 +248,23 @@ export async function createReport(body: CreateReportRequest): Promise<ReportSum
 
 export async function renameReport(id: string, title: string): Promise<ReportSummary> {
   const body: RenameReportRequest = { title };
-  const data = await request<{ report: ReportSummary }>(
-    'PATCH',
-    `/api/reports/${encodeURIComponent(id)}`,
-    body,
-  );
+  const data = await request<{ report: ReportSummary }>('PATCH', `/api/reports/${enc(id)}`, body);
   return data.report;
 }
 
-/** One report's summary, or null when there is no such report. */
-export async function getReport(id: string): Promise<ReportSummary | null> {
+/** A report and the caller's role in its group (GET /api/reports/:id). */
+export interface ReportAccess {
+  report: ReportSummary;
+  role: Role;
+  represents: string | null;
+}
+
+/** One report with the caller's role, or null when there is no such report (404). */
+export async function getReport(id: string): Promise<ReportAccess | null> {
   try {
-    const data = await request<{ report: ReportSummary }>(
-      'GET',
-      `/api/reports/${encodeURIComponent(id)}`,
-    );
-    return data.report;
+    return await request<ReportAccess>('GET', `/api/reports/${enc(id)}`);
   } catch (error) {
     if (error instanceof ApiRequestError && error.status === 404) return null;
     throw error;
-  }
-}
-
-/** The signed-in account, as far as the client needs it (GET /api/me). */
-export interface Me {
-  user: { id: string; displayName: string };
-}
-
-/** The signed-in account, or null when nobody is signed in (or the server has no accounts). */
-export async function getMe(): Promise<Me | null> {
-  try {
-    const me = await request<Me>('GET', '/api/me');
-    return typeof me?.user?.displayName === 'string' ? me : null;
-  } catch {
-    return null;
   }
 }

@@ -47,8 +47,16 @@ test('two people co-edit a report and everything survives a reload', {
   const expertB = await server.addUser('expert', 'State B', 'Expert B');
   const url = `${server.baseUrl}/#/r/${report.id}`;
 
-  const a = await openAs(browser, url, { name: 'Expert A', cookie: expertA.cookie });
+  // A logs in through the login form (the report's address first sends them there, then back);
+  // B's browser already has a session cookie.
+  const a = await openAs(browser, url, {
+    name: 'Expert A',
+    login: { email: expertA.email, password: expertA.password },
+  });
   const b = await openAs(browser, url, { name: 'Expert B', cookie: expertB.cookie });
+  // The header shows each one's role and State in the report's group.
+  await waitForText(a.page, '[data-testid=account-role]', 'Expert · State A');
+  await waitForText(b.page, '[data-testid=account-role]', 'Expert · State B');
 
   // The report looks like a GGE report: Roman chapter numerals and numbered paragraphs.
   const headings = a.page.locator('.ProseMirror .chapter-heading');
@@ -73,16 +81,16 @@ test('two people co-edit a report and everything survives a reload', {
   assert.equal((await paragraphTexts(a.page))[0], textA);
   assert.equal((await paragraphTexts(b.page))[2], textB);
 
-  // Each sees the other's caret, with the other's name.
-  await a.page
-    .locator('.ProseMirror .remote-caret', { hasText: 'Expert B' })
-    .waitFor({ timeout: TIMEOUT });
-  await b.page
-    .locator('.ProseMirror .remote-caret', { hasText: 'Expert A' })
-    .waitFor({ timeout: TIMEOUT });
-  // And the presence bar lists both.
+  // Each sees the other's caret, with the other's name and State.
+  await waitForText(a.page, '.ProseMirror .remote-caret-label', 'Expert B · State B');
+  await waitForText(b.page, '.ProseMirror .remote-caret-label', 'Expert A · State A');
+  // And the presence bar lists both, with role and State.
   await waitForText(a.page, '[data-testid=presence] .presence-name', 'Expert B');
   await waitForText(b.page, '[data-testid=presence] .presence-name', 'Expert A');
+  await waitForText(a.page, '[data-testid=presence] .presence-role', 'Expert · State B');
+  await waitForText(b.page, '[data-testid=presence] .presence-role', 'Expert · State A');
+  // Nobody here is read-only.
+  assert.equal(await a.page.getByTestId('read-only').isVisible(), false);
 
   // Both reach "Saved" (the server confirmed their changes).
   await waitForText(a.page, '[data-testid=save-state]', 'Saved');
@@ -93,12 +101,8 @@ test('two people co-edit a report and everything survives a reload', {
   await a.page.locator('.ProseMirror .para').first().waitFor({ timeout: TIMEOUT });
   await waitForParagraph(a.page, 0, textA);
   await waitForParagraph(a.page, 2, textB);
-  await pollPage(
-    a.page,
-    `document.querySelector('[data-testid=user-name]').value`,
-    (name) => name === 'Expert A',
-    'page A to show its account name again',
-  );
+  // Still logged in after the reload (the session cookie), with the same name in the header.
+  await waitForText(a.page, '[data-testid=account-name]', 'Expert A');
   await waitForText(a.page, '[data-testid=save-state]', 'Saved');
   // B sees A once (the reloaded page left the room instead of lingering until a timeout).
   await pollPage(

@@ -1,6 +1,13 @@
-/** Helpers for end-to-end tests of the browser client: a person opening a report. */
+/**
+ * Helpers for end-to-end tests of the browser client: a person opening Concord (signed in with a
+ * session cookie, or through the login form), and what the server holds.
+ */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
+import * as Y from 'yjs';
+import { REPORT_FRAGMENT, schema } from '../../shared/schema.js';
 import { type PageProblems, watchPage } from '../helpers/browser.js';
+import type { TestServer } from '../helpers/server.js';
 
 /** Generous: the machine is small and runs suites one after another. */
 export const E2E_TIMEOUT = 20_000;
@@ -28,25 +35,28 @@ export interface Person {
 }
 
 export interface OpenOptions {
-  /** The display name: typed into the header field for a guest, checked for an account. */
+  /** The account's display name: the header must show it once the page is open. */
   name: string;
   /** A session cookie (`name=value`, as the server helper gives it) to open the page signed in. */
   cookie?: string;
+  /** Or log in through the login form with these. */
+  login?: { email: string; password: string };
   viewport?: { width: number; height: number };
 }
 
-/**
- * A new browser context (own storage, own focus) that opens `url` under the strict CSP, signed
- * in when given a cookie, with `name` as the display name, and waits for the report text.
- */
-export async function openAs(browser: Browser, url: string, options: OpenOptions): Promise<Person> {
+/** A new browser context (own cookies, own focus) whose pages get the strict CSP. */
+export async function newPerson(
+  browser: Browser,
+  options: { cookie?: string; url?: string; viewport?: { width: number; height: number } } = {},
+): Promise<Person> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 900, height: 700 },
   });
   if (options.cookie) {
+    if (!options.url) throw new Error('newPerson: a cookie needs the url it is for');
     const eq = options.cookie.indexOf('=');
     await context.addCookies([
-      { name: options.cookie.slice(0, eq), value: options.cookie.slice(eq + 1), url },
+      { name: options.cookie.slice(0, eq), value: options.cookie.slice(eq + 1), url: options.url },
     ]);
   }
   await context.route('**/*', async (route) => {
@@ -59,21 +69,53 @@ export async function openAs(browser: Browser, url: string, options: OpenOptions
   });
   const page = await context.newPage();
   const problems = watchPage(page);
-  await page.goto(url);
-  await page.locator('.ProseMirror .para').first().waitFor({ timeout: E2E_TIMEOUT });
-  const nameField = page.getByTestId('user-name');
-  if (options.cookie) {
-    // Signed in: the field shows the account's name, read-only.
-    await pollPage(
-      page,
-      `document.querySelector('[data-testid=user-name]').value`,
-      (value) => value === options.name,
-      `the name field to show ${options.name}`,
-    );
-  } else {
-    await nameField.fill(options.name);
-  }
   return { context, page, problems };
+}
+
+/** Fills and submits the login form of a page that shows it. */
+export async function logInThroughForm(page: Page, email: string, password: string) {
+  await page.getByTestId('login-form').waitFor({ timeout: E2E_TIMEOUT });
+  await page.locator('#login-email').fill(email);
+  await page.locator('#login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/**
+ * Opens `url` as a person, signed in with a cookie or through the login form (the app asks for
+ * it and then comes back to `url`), waits for the report text when `url` is a report, and checks
+ * that the header names the account.
+ */
+export async function openAs(browser: Browser, url: string, options: OpenOptions): Promise<Person> {
+  const person = await newPerson(browser, {
+    ...(options.cookie ? { cookie: options.cookie } : {}),
+    url,
+    ...(options.viewport ? { viewport: options.viewport } : {}),
+  });
+  const { page } = person;
+  await page.goto(url);
+  if (options.login) await logInThroughForm(page, options.login.email, options.login.password);
+  if (url.includes('#/r/')) {
+    await page.locator('.ProseMirror .para').first().waitFor({ timeout: E2E_TIMEOUT });
+  }
+  await waitForText(page, '[data-testid=account-name]', options.name);
+  return person;
+}
+
+/** The text of every paragraph of a report as the server holds it (its storage). */
+export async function serverParagraphs(server: TestServer, reportId: string): Promise<string[]> {
+  const stored = await server.app.storage.loadDocument(reportId);
+  if (!stored) throw new Error(`no stored document for ${reportId}`);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.update);
+  for (const update of stored.updates) Y.applyUpdate(doc, update);
+  const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(REPORT_FRAGMENT), schema);
+  const out: string[] = [];
+  root.descendants((node) => {
+    if (node.type.name === 'paragraph') out.push(node.textContent);
+    return true;
+  });
+  doc.destroy();
+  return out;
 }
 
 /** Waits until some element matching `selector` has exactly `text` (or matches the RegExp). */

@@ -1,16 +1,18 @@
 /**
- * The README picture: two people editing the same report, side by side (two 800×600 pages in
- * two browser contexts, each showing the other's named caret).
+ * The README picture: two logged-in experts editing the same report, side by side (two 800×600
+ * pages in two browser contexts, each showing the other's named caret and State, and the header
+ * with the account's role and State).
  *
  *   npm run build:client && node --import tsx tests/e2e/screenshot.ts [out.png]
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { presenceColor } from '../../shared/presence.js';
 import { GGE_REPORT_TITLE } from '../../shared/templates.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
-import { E2E_TIMEOUT, openAs, waitForParagraph } from './people.js';
+import { E2E_TIMEOUT, openAs, pollPage, waitForParagraph } from './people.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const out = path.resolve(
@@ -26,16 +28,27 @@ const server = await startTestServer();
 const browser = await launchBrowser();
 try {
   const report = await server.createReport(GGE_REPORT_TITLE, 'gge-report');
-  const expertA = await server.addUser('expert', 'State A', 'Expert A');
-  const expertB = await server.addUser('expert', 'State B', 'Expert B');
+  // Colours come from the (random) user ids: keep trying until the picture gets the same two
+  // clearly different colours every time (blue and red, else any two different ones).
+  const expertWith = async (represents: string, name: string, color: string, avoid?: string) => {
+    let user = await server.addUser('expert', represents, name);
+    for (let i = 0; i < 60 && presenceColor(user.id) !== color; i++) {
+      user = await server.addUser('expert', represents, name);
+    }
+    while (presenceColor(user.id) === avoid)
+      user = await server.addUser('expert', represents, name);
+    return user;
+  };
+  const expertA = await expertWith('Brazil', 'Ana Souza', '#1f77b4');
+  const expertB = await expertWith('Kenya', 'Wanjiru Kamau', '#d62728', presenceColor(expertA.id));
   const url = `${server.baseUrl}/#/r/${report.id}`;
   const a = await openAs(browser, url, {
-    name: 'Expert A',
+    name: 'Ana Souza',
     cookie: expertA.cookie,
     viewport: size,
   });
   const b = await openAs(browser, url, {
-    name: 'Expert B',
+    name: 'Wanjiru Kamau',
     cookie: expertB.cookie,
     viewport: size,
   });
@@ -74,16 +87,25 @@ try {
   // Wait until each sees the other's text and caret, and both are saved.
   await waitForParagraph(a.page, 4, 'Harmful hidden functions in ICT products');
   for (const [page, other] of [
-    [a.page, 'Expert B'],
-    [b.page, 'Expert A'],
+    [a.page, 'Wanjiru Kamau · Kenya'],
+    [b.page, 'Ana Souza · Brazil'],
   ] as const) {
     await page
-      .locator('.ProseMirror .remote-caret', { hasText: other })
+      .locator('.ProseMirror .remote-caret-label', { hasText: other })
       .waitFor({ timeout: E2E_TIMEOUT });
+    await page.locator('[data-testid=account-role]', { hasText: 'Expert' }).waitFor();
     await page
       .locator('[data-testid=save-state]', { hasText: /^Saved$/ })
       .waitFor({ timeout: E2E_TIMEOUT });
   }
+
+  // A shows B's final selection (presence updates are throttled, so the last one comes last).
+  await pollPage(
+    a.page,
+    `[...document.querySelectorAll('.ProseMirror .remote-selection')].map((e) => e.textContent).join('')`,
+    (text) => text === 'hidden functions',
+    "page A to show B's selection",
+  );
 
   const shots = [await a.page.screenshot(), await b.page.screenshot()];
   a.problems.assertNone('page A');

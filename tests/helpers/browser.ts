@@ -45,18 +45,36 @@ export interface PageProblems {
   readonly errors: string[];
   /** Console warnings (not failures, but useful in a failure message). */
   readonly warnings: string[];
-  /** Throws when any error was recorded. */
-  assertNone(label?: string): void;
+  /**
+   * HTTP error answers the browser logged ("Failed to load resource: … status of 401"), as
+   * "<status> <path>". Kept apart from `errors`: some are the API's normal answers.
+   */
+  readonly httpErrors: string[];
+  /**
+   * Throws when any error was recorded. HTTP error answers count too, except those matching
+   * `allowHttp` (default: `401 /api/me`, which is how a page learns that nobody is logged in).
+   */
+  assertNone(label?: string, options?: { allowHttp?: readonly RegExp[] }): void;
 }
+
+/** The API's way of saying "nobody is logged in": expected on every page opened logged out. */
+export const LOGGED_OUT_PROBE = /^401 \/api\/me$/;
+
+const FAILED_RESOURCE = /^Failed to load resource: the server responded with a status of (\d{3})/;
 
 /** Starts recording a page's console errors and page errors (call before navigating). */
 export function watchPage(page: Page): PageProblems {
   const errors: string[] = [];
   const warnings: string[] = [];
+  const httpErrors: string[] = [];
   page.on('console', (message) => {
     const where = message.location();
     const text = `${message.text()}${where.url ? ` (${where.url}:${where.lineNumber})` : ''}`;
-    if (message.type() === 'error') errors.push(text);
+    const failed = FAILED_RESOURCE.exec(message.text());
+    if (message.type() === 'error' && failed && where.url) {
+      const url = new URL(where.url);
+      httpErrors.push(`${failed[1]} ${url.pathname}`);
+    } else if (message.type() === 'error') errors.push(text);
     else if (message.type() === 'warning') warnings.push(text);
   });
   page.on('pageerror', (error) => errors.push(`page error: ${error.stack ?? error.message}`));
@@ -64,9 +82,17 @@ export function watchPage(page: Page): PageProblems {
   return {
     errors,
     warnings,
-    assertNone(label = 'page') {
-      if (errors.length > 0) {
-        throw new Error(`${label} logged errors:\n  ${errors.join('\n  ')}`);
+    httpErrors,
+    assertNone(label = 'page', options = {}) {
+      const allow = options.allowHttp ?? [LOGGED_OUT_PROBE];
+      const problems = [
+        ...errors,
+        ...httpErrors
+          .filter((e) => !allow.some((re) => re.test(e)))
+          .map((e) => `HTTP ${e} (logged by the browser)`),
+      ];
+      if (problems.length > 0) {
+        throw new Error(`${label} logged errors:\n  ${problems.join('\n  ')}`);
       }
     },
   };

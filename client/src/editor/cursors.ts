@@ -4,6 +4,7 @@
  * 'unsafe-inline' forbids style attributes.
  */
 import type { DecorationAttrs } from 'prosemirror-view';
+import { affiliation, LABEL_PART_MAX } from '../identity.js';
 
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 const FALLBACK_COLOR = '#5d6d7e';
@@ -11,6 +12,8 @@ const FALLBACK_COLOR = '#5d6d7e';
 interface RemoteUser {
   name?: unknown;
   color?: unknown;
+  role?: unknown;
+  represents?: unknown;
 }
 
 export function safeColor(color: unknown): string {
@@ -18,7 +21,15 @@ export function safeColor(color: unknown): string {
 }
 
 export function safeName(name: unknown, clientId: number): string {
-  return typeof name === 'string' && name.trim() ? name.trim().slice(0, 40) : `Guest ${clientId}`;
+  const text = typeof name === 'string' ? name.replace(/\s+/g, ' ').trim() : '';
+  return text ? text.slice(0, LABEL_PART_MAX) : `Someone (${clientId})`;
+}
+
+/** "Ana Souza · Brazil": the name and the State (or the role when there is none). */
+export function caretLabel(user: RemoteUser, clientId: number): string {
+  const name = safeName(user.name, clientId);
+  const rest = affiliation(user.role, user.represents);
+  return rest ? `${name} · ${rest}` : name;
 }
 
 /** Black or white, whichever reads better on `color` (#rrggbb). */
@@ -29,7 +40,7 @@ export function textColorOn(color: string): string {
   return 0.299 * r + 0.587 * g + 0.114 * b > 150 ? '#111111' : '#ffffff';
 }
 
-/** The caret of another person: a coloured bar with their name above it. */
+/** The caret of another person: a coloured bar with their name and State above it. */
 export function remoteCaret(user: RemoteUser, clientId: number): HTMLElement {
   const color = safeColor(user.color);
   const caret = document.createElement('span');
@@ -40,7 +51,7 @@ export function remoteCaret(user: RemoteUser, clientId: number): HTMLElement {
   label.className = 'remote-caret-label';
   label.style.backgroundColor = color;
   label.style.color = textColorOn(color);
-  label.textContent = safeName(user.name, clientId);
+  label.textContent = caretLabel(user, clientId);
   // Word joiners keep the caret from creating a line-break opportunity.
   caret.append('\u2060', label, '\u2060');
   return caret;
@@ -50,6 +61,6 @@ export function remoteCaret(user: RemoteUser, clientId: number): HTMLElement {
 export function remoteSelection(user: RemoteUser): DecorationAttrs {
   return {
     class: 'ProseMirror-yjs-selection remote-selection',
-    style: `background-color: ${safeColor(user.color)}33`,
+    style: `background-color: ${safeColor(user.color)}40`,
   };
 }

@@ -1,7 +1,7 @@
 /** The report editor: ProseMirror bound to the session's Y.Doc. */
 import { baseKeymap, toggleMark } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
-import { EditorState } from 'prosemirror-state';
+import { EditorState, Plugin, type Transaction } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import {
   initProseMirrorDoc,
@@ -9,6 +9,7 @@ import {
   undoCommand,
   yCursorPlugin,
   ySyncPlugin,
+  ySyncPluginKey,
   yUndoPlugin,
 } from 'y-prosemirror';
 import { paragraphIdsPlugin } from '../../../shared/paragraphIds.js';
@@ -18,17 +19,42 @@ import { shiftParagraphLevel, splitParagraph } from './commands.js';
 import { remoteCaret, remoteSelection } from './cursors.js';
 import { numberingPlugin } from './numbering.js';
 
+/** True for the transactions y-prosemirror makes to show changes that came from Yjs. */
+function fromYjs(tr: Transaction): boolean {
+  const meta = tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined;
+  return meta?.isChangeOrigin === true;
+}
+
+/**
+ * While the editor is read-only, no change of the document may start here: not from a key, a
+ * paste or a drop (ProseMirror ignores those when not editable) nor from a plugin (e.g. an id
+ * repair). Changes that arrive from the server are shown as usual. So a read-only page never
+ * holds text the server does not have.
+ */
+function readOnlyGuard(isEditable: () => boolean): Plugin {
+  return new Plugin({
+    filterTransaction: (tr) => !tr.docChanged || isEditable() || fromYjs(tr),
+  });
+}
+
 /**
  * Creates the editor in `mount`. Call only after the session's first sync: the document then
  * holds the report the server made from its template, so the editor never invents content of
  * its own (two clients seeding an empty document at once would duplicate it).
+ *
+ * `isEditable` is asked on every update; call `view.setProps({})` when its answer changes.
  */
-export function createEditor(mount: HTMLElement, session: ReportSession): EditorView {
+export function createEditor(
+  mount: HTMLElement,
+  session: ReportSession,
+  isEditable: () => boolean = () => true,
+): EditorView {
   const { doc, mapping } = initProseMirrorDoc(session.fragment, schema);
   const state = EditorState.create({
     schema,
     doc,
     plugins: [
+      readOnlyGuard(isEditable),
       ySyncPlugin(session.fragment, { mapping }),
       yCursorPlugin(session.awareness, {
         cursorBuilder: remoteCaret,
@@ -52,11 +78,13 @@ export function createEditor(mount: HTMLElement, session: ReportSession): Editor
   });
   return new EditorView(mount, {
     state,
-    attributes: {
-      class: 'report-text',
+    editable: () => isEditable(),
+    attributes: () => ({
+      class: isEditable() ? 'report-text' : 'report-text is-read-only',
       'aria-label': 'Report text',
+      'aria-readonly': String(!isEditable()),
       spellcheck: 'true',
       lang: 'en',
-    },
+    }),
   });
 }

@@ -1,9 +1,16 @@
-/** `#/r/<reportId>`: the report editor with its header (title, presence, save state). */
+/**
+ * `#/r/<reportId>`: the report editor with its header (title, presence, save state, read-only
+ * badge). Editable only when the user's role in the report's group may edit the text; a role
+ * change (close code 4409) switches it without a reload.
+ */
 import type { EditorView } from 'prosemirror-view';
 import { REPORT_TITLE_MAX } from '../../../shared/api.js';
 import { CloseCode, closeReasonText, REPORT_ID_RE } from '../../../shared/protocol.js';
-import { errorMessage, getReport, renameReport } from '../api.js';
+import { roleCan } from '../../../shared/roles.js';
+import { errorMessage, renameReport } from '../api.js';
+import { setCurrentGroup } from '../auth.js';
 import { createEditor } from '../editor/view.js';
+import { roleAndState } from '../identity.js';
 import { SAVE_STATE_TEXT } from '../sync/saveState.js';
 import { closeSession, openSession, type ReportSession } from '../sync/session.js';
 import { h, replaceChildren } from '../ui/dom.js';
@@ -11,6 +18,9 @@ import { startInlineEdit } from '../ui/inlineEdit.js';
 import { presenceBar } from '../ui/presence.js';
 import type { PageContext } from './context.js';
 import { LIST_HREF } from './routes.js';
+
+const EDIT_HELP =
+  'Tab / Shift-Tab: sub-paragraph level · Ctrl-B bold · Ctrl-I italic · Ctrl-Z undoes your own changes only';
 
 function backLink(): HTMLElement {
   return h(
@@ -43,17 +53,24 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
   const session: ReportSession = openSession(reportId);
   let view: EditorView | null = null;
 
-  // Header: back link and the title (renamed in place).
+  // Header: back link and the title (renamed in place by those who may).
   const titleError = h('span', { className: 'header-error', attrs: { role: 'alert' } });
+  const title = h('h1', { className: 'header-title' });
+  let currentTitle = '';
+  let titleRenamable: boolean | null = null;
+  const titleText = h(
+    'span',
+    { className: 'title-text', attrs: { 'data-testid': 'report-title' } },
+    '…',
+  );
   const titleButton = h(
     'button',
     {
       className: 'title-button',
-      attrs: { type: 'button', title: 'Rename this report', 'data-testid': 'report-title' },
+      attrs: { type: 'button', 'data-testid': 'report-title' },
     },
     '…',
   );
-  let currentTitle = '';
   titleButton.addEventListener('click', () => {
     if (!currentTitle) return;
     startInlineEdit(titleButton, {
@@ -61,8 +78,8 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
       label: 'Report title',
       maxLength: REPORT_TITLE_MAX,
       testid: 'rename-input',
-      commit: async (title) => {
-        const report = await renameReport(reportId, title);
+      commit: async (next) => {
+        const report = await renameReport(reportId, next);
         setTitle(report.title);
         titleError.textContent = '';
       },
@@ -71,45 +88,38 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
       },
     });
   });
-  const setTitle = (title: string) => {
-    currentTitle = title;
-    titleButton.textContent = title;
-    titleButton.title = `${title} (click to rename)`;
-    document.title = `${title} · Concord`;
+  const setTitle = (text: string) => {
+    currentTitle = text;
+    titleText.textContent = text;
+    titleButton.textContent = text;
+    titleButton.title = `${text} (click to rename)`;
+    titleText.title = text;
+    document.title = `${text} · Concord`;
   };
-  getReport(reportId)
-    .then((report) => {
-      if (!alive) return;
-      if (report) setTitle(report.title);
-      else titleButton.textContent = 'Unknown report';
-    })
-    .catch((e) => {
-      if (alive) titleError.textContent = `Could not load the title: ${errorMessage(e)}`;
-    });
-  replaceChildren(
-    headerMain,
-    backLink(),
-    h('h1', { className: 'header-title' }, titleButton),
-    titleError,
-  );
+  replaceChildren(headerMain, backLink(), title, titleError);
 
-  // Header: presence and save state.
+  // Header: presence, read-only badge and save state.
   const presence = presenceBar(session.awareness);
+  const readOnlyBadge = h(
+    'span',
+    {
+      className: 'read-only-badge',
+      attrs: { 'data-testid': 'read-only', title: 'Your role cannot edit the text of this report' },
+    },
+    'Read only',
+  );
+  readOnlyBadge.hidden = true;
   const saveState = h('span', {
     className: 'save-state',
     attrs: { 'data-testid': 'save-state', role: 'status', 'aria-live': 'polite' },
   });
-  replaceChildren(headerAside, presence.element, saveState);
+  replaceChildren(headerAside, presence.element, readOnlyBadge, saveState);
 
-  // Body: a sheet that holds the editor once the first sync is done.
+  // Body: a sheet that holds the editor once the first sync is done and the role is known.
   const sheet = h('article', { className: 'sheet', attrs: { 'data-testid': 'sheet' } });
   const placeholder = h('p', { className: 'muted sheet-loading' }, 'Opening the report…');
   sheet.append(placeholder);
-  const help = h(
-    'p',
-    { className: 'editor-help muted' },
-    'Tab / Shift-Tab: sub-paragraph level · Ctrl-B bold · Ctrl-I italic · Ctrl-Z undoes your own changes only',
-  );
+  const help = h('p', { className: 'editor-help muted', attrs: { 'data-testid': 'editor-help' } });
   replaceChildren(main, h('div', { className: 'page editor-page' }, sheet, help));
 
   const bannerText = h('p', {
@@ -118,10 +128,20 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
   });
 
   const serverNoticeText = h('span', { className: 'banner-text' });
+  const reloadButton = h(
+    'button',
+    {
+      className: 'banner-action',
+      attrs: { type: 'button', 'data-testid': 'server-notice-reload' },
+      on: { click: () => window.location.reload() },
+    },
+    'Reload the report',
+  );
   const serverNotice = h(
     'p',
     { className: 'banner is-info', attrs: { role: 'status', 'data-testid': 'server-notice' } },
     serverNoticeText,
+    reloadButton,
     h(
       'button',
       {
@@ -133,13 +153,35 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
     ),
   );
 
+  /** Editable when the role may edit and the connection has not stopped for good. */
+  const isEditable = () => session.canEdit && !session.notice?.fatal;
+  let shownEditable: boolean | null = null;
+
   const render = () => {
     if (!alive) return;
+    const access = session.access;
+    if (access) {
+      setCurrentGroup(access.report.groupId);
+      if (!currentTitle) setTitle(access.report.title);
+      const renamable = roleCan(access.role, 'createReport');
+      if (renamable !== titleRenamable) {
+        titleRenamable = renamable;
+        replaceChildren(title, renamable ? titleButton : titleText);
+      }
+    }
     // Only write what changed: the indicator is an aria-live region.
     if (saveState.dataset['state'] !== session.saveState) {
       saveState.textContent = SAVE_STATE_TEXT[session.saveState];
       saveState.dataset['state'] = session.saveState;
     }
+    readOnlyBadge.hidden = !session.readOnly;
+    const helpText = !access
+      ? ''
+      : session.readOnly
+        ? `You can read this report and follow the changes live. Your role (${roleAndState(access.role, access.represents)}) cannot edit the text.`
+        : EDIT_HELP;
+    if (help.textContent !== helpText) help.textContent = helpText;
+
     const notice = session.notice;
     if (notice) {
       if (bannerText.textContent !== notice.text) bannerText.textContent = notice.text;
@@ -148,18 +190,29 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
     } else {
       bannerText.remove();
     }
-    if (session.serverNotice) {
-      serverNoticeText.textContent = session.serverNotice.message;
+    const sn = session.serverNotice;
+    if (sn) {
+      serverNoticeText.textContent = sn.message;
+      // Refused changes stay on this page only: reloading shows what the server has.
+      reloadButton.hidden = sn.code !== 'read-only' && sn.code !== 'foreign-client-id';
+      serverNotice.dataset['code'] = sn.code;
       if (!serverNotice.isConnected) banner.append(serverNotice);
     } else {
       serverNotice.remove();
     }
-    if (!view && session.hasSynced) {
+    if (!view && session.hasSynced && access) {
       placeholder.remove();
-      view = createEditor(sheet, session);
+      view = createEditor(sheet, session, isEditable);
+      shownEditable = isEditable();
     } else if (!view && notice?.fatal) {
       placeholder.textContent = '';
     }
+    const editable = isEditable();
+    if (view && editable !== shownEditable) {
+      shownEditable = editable;
+      view.setProps({});
+    }
+    sheet.classList.toggle('is-read-only', view !== null && !editable);
   };
   const unsubscribe = session.subscribe(render);
   render();

@@ -1,12 +1,53 @@
-/** Hash routes: `#/` the report list, `#/r/<reportId>` a report. */
+/**
+ * Hash routes:
+ *   #/                 home: my groups and their reports
+ *   #/r/<reportId>     a report
+ *   #/g/<groupId>      a group's members (and, for chair and secretariat, their management)
+ *   #/account          my account (change password)
+ *   #/login[?next=…]   log in (then go to `next`, a route of this list)
+ *   #/setup/<token>    first start: create the first account and group
+ *   #/invite/<token>   accept an invitation
+ */
 
-export type Route = { name: 'list' } | { name: 'report'; reportId: string } | { name: 'notFound' };
+export type Route =
+  | { name: 'list' }
+  | { name: 'report'; reportId: string }
+  | { name: 'group'; groupId: string }
+  | { name: 'account' }
+  | { name: 'login'; next: string | null }
+  | { name: 'setup'; token: string }
+  | { name: 'invite'; token: string }
+  | { name: 'notFound' };
+
+/** Routes anyone may open without being logged in. */
+export const PUBLIC_ROUTES: ReadonlySet<Route['name']> = new Set(['login', 'setup', 'invite']);
+
+function param(match: RegExpExecArray): string {
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return match[1]!;
+  }
+}
 
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '') || '/';
+  const raw = hash.replace(/^#/, '') || '/';
+  const [path = '/', query = ''] = raw.split('?', 2);
   if (path === '/' || path === '') return { name: 'list' };
-  const match = /^\/r\/([^/?#]+)\/?$/.exec(path);
-  if (match) return { name: 'report', reportId: decodeURIComponent(match[1]!) };
+  let match = /^\/r\/([^/?#]+)\/?$/.exec(path);
+  if (match) return { name: 'report', reportId: param(match) };
+  match = /^\/g\/([^/?#]+)\/?$/.exec(path);
+  if (match) return { name: 'group', groupId: param(match) };
+  if (path === '/account') return { name: 'account' };
+  if (path === '/login') {
+    const next = new URLSearchParams(query).get('next');
+    // Only a path of this app (no scheme, no host): anything else is ignored.
+    return { name: 'login', next: next && /^\/[^/\\]/.test(next) ? next : null };
+  }
+  match = /^\/setup\/([^/?#]+)\/?$/.exec(path);
+  if (match) return { name: 'setup', token: param(match) };
+  match = /^\/invite\/([^/?#]+)\/?$/.exec(path);
+  if (match) return { name: 'invite', token: param(match) };
   return { name: 'notFound' };
 }
 
@@ -14,4 +55,14 @@ export function reportHref(reportId: string): string {
   return `#/r/${encodeURIComponent(reportId)}`;
 }
 
+export function groupHref(groupId: string): string {
+  return `#/g/${encodeURIComponent(groupId)}`;
+}
+
+/** The login page; `next` is the route to open afterwards (a hash path like "/r/abc"). */
+export function loginHref(next?: string | null): string {
+  return next && next !== '/' ? `#/login?next=${encodeURIComponent(next)}` : '#/login';
+}
+
 export const LIST_HREF = '#/';
+export const ACCOUNT_HREF = '#/account';

@@ -1,8 +1,10 @@
 /**
  * One open report on the sync channel: its Y.Doc, the y-websocket provider, presence, the saved
- * state and the connection notice. A session outlives the editor page while it holds changes the
+ * state, the connection notice, and the user's role in the report's group (which decides
+ * whether the editor is editable). A session outlives the editor page while it holds changes the
  * server has not confirmed, so leaving a report never drops a word typed offline.
  */
+import * as authProtocol from 'y-protocols/auth';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import {
@@ -16,13 +18,23 @@ import {
   SYNC_PATH,
   SyncParam,
 } from '../../../shared/protocol.js';
+import { roleCan } from '../../../shared/roles.js';
 import { REPORT_FRAGMENT, SCHEMA_VERSION } from '../../../shared/schema.js';
-import { ApiRequestError, getReport } from '../api.js';
-import { currentUser, onUserChange } from '../identity.js';
+import { ApiRequestError, getReport, type ReportAccess, reportUnauthorized } from '../api.js';
+import { currentMe, onAuthChange, refreshMe, updateMembership } from '../auth.js';
+import { presenceUser } from '../identity.js';
 import { computeSaveState, DurableClocks, type SaveState } from './saveState.js';
 
 /** How often a failing connection may ask the API why (see probeAccess). */
 const PROBE_INTERVAL_MS = 10_000;
+/** Retry delay when the role could not be fetched (network trouble). */
+const ACCESS_RETRY_MS = 3_000;
+/**
+ * At most one presence update per this interval leaves the page (the last one always does): the
+ * server drops what goes over its presence rate (10 a second), which would leave others seeing
+ * a stale caret after fast typing.
+ */
+const PRESENCE_INTERVAL_MS = 150;
 
 /** A message about the connection, shown in a banner. */
 export interface ConnectionNotice {
@@ -48,13 +60,23 @@ export class ReportSession {
   notice: ConnectionNotice | null = null;
   /** The last message the server sent for the user (MessageType.Notice), until dismissed. */
   serverNotice: ServerNotice | null = null;
+  /** The report and the user's role in its group; null until the server answered. */
+  access: ReportAccess | null = null;
 
   private readonly durable = new DurableClocks();
   private readonly listeners = new Set<() => void>();
   private users = 0;
-  private stopUserListener: (() => void) | null = null;
+  private stopAuthListener: (() => void) | null = null;
   private destroyed = false;
   private lastProbe = 0;
+  private accessLoading: Promise<void> | null = null;
+  private accessRetry: ReturnType<typeof setTimeout> | null = null;
+  /** JSON of the `user` we last put in our awareness state. */
+  private announced = '';
+  private presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  private presenceSentAt = 0;
+  /** y-websocket's own sender of awareness updates (replaced by onAwarenessUpdate). */
+  private readonly sendAwareness: WebsocketProvider['_awarenessUpdateHandler'];
 
   constructor(readonly reportId: string) {
     this.fragment = this.doc.getXmlFragment(REPORT_FRAGMENT);
@@ -65,7 +87,7 @@ export class ReportSession {
         [SyncParam.saved]: String(this.doc.clientID),
       },
       // Retry everything except what retrying cannot fix (y-websocket's default would also stop
-      // on any other 44xx code).
+      // on any other 44xx code, e.g. 4409 after a role change).
       shouldReconnect: (event) => !FATAL_CLOSE_CODES.has(event.code),
     });
     // Concord's Saved message. y-websocket calls handlers as (encoder, decoder, provider,
@@ -83,8 +105,20 @@ export class ReportSession {
       } catch {
         return;
       }
+      // A refused write means our idea of the role is stale: ask again.
+      if (this.serverNotice.code === 'read-only') void this.loadAccess();
       this.refresh();
     };
+    // The protocol's permission-denied message comes with a Notice that says it in words; the
+    // stock handler would only log a console warning.
+    this.provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) => {
+      authProtocol.readAuthMessage(decoder, this.doc, () => {});
+    };
+    // Presence: send only our own state (the server relays nobody else's from us), throttled.
+    this.sendAwareness = this.provider._awarenessUpdateHandler;
+    this.awareness.off('update', this.sendAwareness);
+    this.provider._awarenessUpdateHandler = this.onAwarenessUpdate;
+    this.awareness.on('update', this.onAwarenessUpdate);
     this.doc.on('update', this.refresh);
     this.provider.on('status', this.refresh);
     this.provider.on('sync', this.onSync);
@@ -92,11 +126,23 @@ export class ReportSession {
     window.addEventListener('offline', this.onBrowserOffline);
     window.addEventListener('pagehide', this.onPageHide);
     window.addEventListener('pageshow', this.onPageShow);
-    this.provider.connect();
+    // The socket opens once the API has said we may read the report (loadAccess): a stale link
+    // or a removed member gets the server's message, not a refused websocket upgrade.
+    void this.loadAccess();
   }
 
   get awareness() {
     return this.provider.awareness;
+  }
+
+  /** True when the server says our role may edit the text (false until it has answered). */
+  get canEdit(): boolean {
+    return this.access !== null && roleCan(this.access.role, 'editText');
+  }
+
+  /** True when our role is known and cannot edit: nothing we hold can ever be saved. */
+  get readOnly(): boolean {
+    return this.access !== null && !roleCan(this.access.role, 'editText');
   }
 
   /** True while some of our own changes are not confirmed durable (online or not). */
@@ -104,12 +150,21 @@ export class ReportSession {
     return Y.getState(this.doc.store, this.doc.clientID) > this.durable.get(this.doc.clientID);
   }
 
+  /**
+   * True when unconfirmed changes can still reach the server: we may edit, and the connection
+   * stopped at most because the session ended (a new login resumes it).
+   */
+  get canStillSave(): boolean {
+    if (this.readOnly) return false;
+    return !this.notice?.fatal || this.notice.code === CloseCode.SessionEnded;
+  }
+
   dismissServerNotice(): void {
     this.serverNotice = null;
     this.refresh();
   }
 
-  /** Listens to any change of saveState, notice or sync status. */
+  /** Listens to any change of saveState, notice, role or sync status. */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -119,8 +174,9 @@ export class ReportSession {
   retain(): void {
     this.users++;
     if (this.users === 1) {
+      this.announced = '';
       this.announce();
-      this.stopUserListener = onUserChange(() => this.announce());
+      this.stopAuthListener = onAuthChange(() => this.announce());
     }
   }
 
@@ -128,8 +184,9 @@ export class ReportSession {
   release(): boolean {
     this.users = Math.max(0, this.users - 1);
     if (this.users === 0) {
-      this.stopUserListener?.();
-      this.stopUserListener = null;
+      this.stopAuthListener?.();
+      this.stopAuthListener = null;
+      this.announced = '';
       this.awareness.setLocalState(null);
     }
     return this.users === 0;
@@ -139,9 +196,22 @@ export class ReportSession {
     return this.users > 0;
   }
 
+  /** After a new login: a session stopped because the old one ended connects again. */
+  resume(): void {
+    if (this.destroyed || this.notice?.code !== CloseCode.SessionEnded) return;
+    this.notice = null;
+    this.lastProbe = 0;
+    this.provider.connect();
+    void this.loadAccess();
+    this.refresh();
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    if (this.accessRetry) clearTimeout(this.accessRetry);
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.stopAuthListener?.();
     window.removeEventListener('offline', this.onBrowserOffline);
     window.removeEventListener('pagehide', this.onPageHide);
     window.removeEventListener('pageshow', this.onPageShow);
@@ -180,17 +250,26 @@ export class ReportSession {
     this.refresh();
   };
 
+  private stop(text: string, code: number | null): void {
+    this.notice = { text, fatal: true, code };
+    this.refresh();
+  }
+
   private readonly onClose = (event: CloseEvent | null) => {
     const code = event?.code ?? null;
     if (code !== null && FATAL_CLOSE_CODES.has(code)) {
       // Reconnecting cannot help: stop, and say why. (Do not call disconnect() here: y-websocket
       // is still inside its close handler; clearing shouldConnect makes its retry a no-op.)
       this.provider.shouldConnect = false;
-      this.notice = {
-        text: closeReasonText[code] ?? 'The server closed the connection.',
-        fatal: true,
-        code,
-      };
+      const text = closeReasonText[code] ?? 'The server closed the connection.';
+      this.notice = { text, fatal: true, code };
+      if (code === CloseCode.SessionEnded) reportUnauthorized(text);
+      else if (code === CloseCode.Removed) void refreshMe();
+    } else if (code === CloseCode.RoleChanged) {
+      // y-websocket reconnects by itself; the new role decides whether we may edit.
+      this.notice = { text: closeReasonText[code]!, fatal: false, code };
+      void this.loadAccess();
+      void refreshMe();
     } else if (code !== null && closeReasonText[code]) {
       this.notice = { text: closeReasonText[code]!, fatal: false, code };
     } else if (!this.notice?.fatal) {
@@ -208,41 +287,116 @@ export class ReportSession {
     this.refresh();
   };
 
-  /**
-   * Asks the API whether this report can be opened at all. A 404, 401 or 403 cannot be cured
-   * by reconnecting: stop and show the server's message. Network errors keep the retries going.
-   * At most one probe per PROBE_INTERVAL_MS.
-   */
+  /** At most one access check per PROBE_INTERVAL_MS after a failed connection. */
   private async probeAccess(): Promise<void> {
     const now = Date.now();
     if (this.lastProbe !== 0 && now - this.lastProbe < PROBE_INTERVAL_MS) return;
     this.lastProbe = now;
-    let fatal: string | null = null;
-    try {
-      if ((await getReport(this.reportId)) === null) {
-        fatal = closeReasonText[CloseCode.UnknownReport] ?? 'This report does not exist.';
-      }
-    } catch (error) {
-      if (error instanceof ApiRequestError && [401, 403, 404].includes(error.status)) {
-        fatal = error.message;
-      }
-    }
-    if (fatal === null || this.destroyed || this.provider.wsconnected) return;
-    this.provider.disconnect();
-    this.notice = { text: fatal, fatal: true, code: null };
-    this.refresh();
+    await this.loadAccess();
   }
 
-  /** Puts `user: { name, color }` in our awareness state (which may have been cleared). */
-  private announce(): void {
-    this.awareness.setLocalState({
-      ...(this.awareness.getLocalState() ?? {}),
-      user: currentUser(),
+  /**
+   * Asks the API for the report and our role in its group. A 404, 401 or 403 cannot be cured by
+   * reconnecting: stop and show the server's message (a 401 also sends the page to the login).
+   * Network errors are retried.
+   */
+  loadAccess(): Promise<void> {
+    if (this.accessLoading) return this.accessLoading;
+    this.accessLoading = (async () => {
+      let fatal: { text: string; code: number | null } | null = null;
+      try {
+        const access = await getReport(this.reportId);
+        if (this.destroyed) return;
+        if (access === null) {
+          fatal = {
+            text: closeReasonText[CloseCode.UnknownReport] ?? 'This report does not exist.',
+            code: CloseCode.UnknownReport,
+          };
+        } else {
+          this.access = access;
+          if (access.report.groupId) {
+            updateMembership(access.report.groupId, access.role, access.represents);
+          }
+          if (!this.provider.shouldConnect && !this.notice?.fatal) this.provider.connect();
+          this.announce();
+          this.refresh();
+        }
+      } catch (error) {
+        if (this.destroyed) return;
+        if (error instanceof ApiRequestError && [401, 403, 404].includes(error.status)) {
+          fatal = {
+            text: error.message,
+            code: error.status === 401 ? CloseCode.SessionEnded : null,
+          };
+        } else if (this.access === null && !this.accessRetry) {
+          // Not connected yet either: say so, and ask again.
+          if (!this.notice) {
+            this.notice = { text: 'Cannot reach the server. Retrying…', fatal: false, code: null };
+            this.refresh();
+          }
+          this.accessRetry = setTimeout(() => {
+            this.accessRetry = null;
+            void this.loadAccess();
+          }, ACCESS_RETRY_MS);
+        }
+      }
+      if (fatal === null || this.destroyed) return;
+      this.provider.disconnect();
+      this.stop(fatal.text, fatal.code);
+    })().finally(() => {
+      this.accessLoading = null;
     });
+    return this.accessLoading;
   }
+
+  /**
+   * Puts our `user` (name, color, role, represents — what the server stamps) in our awareness
+   * state, once the role is known and when it changes. Nothing while no page shows the report.
+   */
+  private announce(): void {
+    if (this.destroyed || !this.inUse) return;
+    const me = currentMe();
+    if (!me || !this.access) return;
+    const user = presenceUser(me.user, this.access.role, this.access.represents);
+    const json = JSON.stringify(user);
+    if (json === this.announced && this.awareness.getLocalState()?.['user']) return;
+    this.announced = json;
+    this.awareness.setLocalState({ ...(this.awareness.getLocalState() ?? {}), user });
+  }
+
+  private readonly flushPresence = () => {
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.presenceTimer = null;
+    this.presenceSentAt = Date.now();
+    const own = this.awareness.clientID;
+    this.sendAwareness({ added: [], updated: [own], removed: [] }, 'local');
+  };
+
+  /**
+   * Our awareness changed (caret, selection, name): send it, at most once per
+   * PRESENCE_INTERVAL_MS and always the latest. Leaving (a null state) goes at once. Other
+   * people's states, which y-websocket would echo back, are not sent.
+   */
+  private readonly onAwarenessUpdate = (
+    change: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    const own = this.awareness.clientID;
+    if (origin === this.provider) return;
+    if (![...change.added, ...change.updated, ...change.removed].includes(own)) return;
+    if (this.awareness.getLocalState() === null) {
+      this.flushPresence();
+      return;
+    }
+    if (this.presenceTimer) return;
+    const wait = this.presenceSentAt + PRESENCE_INTERVAL_MS - Date.now();
+    if (wait <= 0) this.flushPresence();
+    else this.presenceTimer = setTimeout(this.flushPresence, wait);
+  };
 
   /** Leaving the page: tell the others at once instead of letting our presence time out. */
   private readonly onPageHide = () => {
+    this.announced = '';
     this.awareness.setLocalState(null);
   };
 
@@ -265,6 +419,8 @@ export function openSession(reportId: string): ReportSession {
   if (!session) {
     session = new ReportSession(reportId);
     sessions.set(reportId, session);
+  } else {
+    session.resume();
   }
   session.retain();
   return session;
@@ -272,14 +428,15 @@ export function openSession(reportId: string): ReportSession {
 
 /**
  * Releases a page's hold on a session. A session with changes the server has not confirmed stays
- * open (and keeps syncing) until they are confirmed, then goes.
+ * open (and keeps syncing) until they are confirmed, then goes; unless they can never be saved
+ * (read-only role, removed from the group).
  */
 export function closeSession(session: ReportSession): void {
   if (!session.release()) return;
   /** True when there is nothing left to watch. */
   const finish = (): boolean => {
     if (session.inUse || sessions.get(session.reportId) !== session) return true;
-    if (session.pending) return false;
+    if (session.pending && session.canStillSave) return false;
     sessions.delete(session.reportId);
     session.destroy();
     return true;
@@ -290,8 +447,19 @@ export function closeSession(session: ReportSession): void {
   });
 }
 
+/** After logging in again as the same person: sessions stopped by the old session's end resume. */
+export function resumeSessions(): void {
+  for (const session of sessions.values()) session.resume();
+}
+
+/** Logging out, or someone else logging in: every session goes, whatever it holds. */
+export function dropSessions(): void {
+  for (const session of sessions.values()) session.destroy();
+  sessions.clear();
+}
+
 /** True when some open report holds changes of ours that the server has not confirmed. */
 export function hasUnsavedChanges(): boolean {
-  for (const session of sessions.values()) if (session.pending) return true;
+  for (const session of sessions.values()) if (session.pending && session.canStillSave) return true;
   return false;
 }
