@@ -44,6 +44,7 @@ export class SyncConnection implements Peer, DirectoryEntry {
   readonly writtenClients = new Set<number>();
   readonly awarenessIds = new Set<number>();
   presenceClient: number | null = null;
+  deferredPresence: { update: Uint8Array; frame: Uint8Array } | null = null;
   private report: LiveReport | null = null;
   private queue: Uint8Array[] | null = [];
   private closed = false;

@@ -57,6 +57,8 @@ export interface Peer {
   presenceClient: number | null;
   /** False when the peer is over its presence rate. */
   allowPresence(): boolean;
+  /** The latest presence that arrived over the rate, applied when the rate allows. */
+  deferredPresence: { update: Uint8Array; frame: Uint8Array } | null;
   /** Tells the user why something was refused (Concord clients only, once per kind). */
   notify(notice: ServerNotice): void;
   /** Records a refused write (audit + log). */
@@ -88,6 +90,9 @@ export interface LiveReportDeps {
   /** The last peer left. */
   onEmpty(report: LiveReport): void;
 }
+
+/** How soon a presence that arrived over the rate is tried again. */
+const PRESENCE_RETRY_MS = 150;
 
 /** Largest presence message accepted; larger ones are dropped. */
 export const MAX_PRESENCE_BYTES = 8 * 1024;
@@ -239,6 +244,29 @@ export class LiveReport {
   }
 
   /**
+   * Applies a peer's presence within its rate. Over the rate, the latest state is kept and
+   * applied as soon as the peer's budget allows, so a burst never loses the final cursor.
+   */
+  private applyPresence(peer: Peer, update: Uint8Array, frame: Uint8Array): void {
+    if (!peer.allowPresence()) {
+      const retry = !peer.deferredPresence;
+      peer.deferredPresence = { update, frame };
+      if (retry) {
+        setTimeout(() => {
+          const deferred = peer.deferredPresence;
+          peer.deferredPresence = null;
+          if (deferred && this.peers.has(peer) && !this.destroyed)
+            this.applyPresence(peer, deferred.update, deferred.frame);
+        }, PRESENCE_RETRY_MS).unref();
+      }
+      return;
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+    if (this.deps.presenceBatchMs === 0) this.broadcast(frame, peer);
+    else this.queuePresence([peer.presenceClient!]);
+  }
+
+  /**
    * Presence is batched: with N people each moving their cursor, relaying every change at once
    * costs N² sends a second; gathering the changes of a short window into one message per
    * recipient costs N per window.
@@ -342,12 +370,7 @@ export class LiveReport {
         return;
       case 'awareness': {
         // Presence is ephemeral: what breaks the rules is dropped, never relayed.
-        if (
-          frame.length > MAX_PRESENCE_BYTES ||
-          message.entries.length !== 1 ||
-          !peer.allowPresence()
-        )
-          return;
+        if (frame.length > MAX_PRESENCE_BYTES || message.entries.length !== 1) return;
         const entry = message.entries[0]!;
         if (peer.presenceClient === null) {
           for (const other of this.peers) {
@@ -368,9 +391,7 @@ export class LiveReport {
           });
           out = encodeAwareness(update);
         }
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
-        if (this.deps.presenceBatchMs === 0) this.broadcast(out, peer);
-        else this.queuePresence([entry.clientId]);
+        this.applyPresence(peer, update, out);
         return;
       }
       case 'query-awareness': {

@@ -10,6 +10,7 @@ import { presenceColor } from '../../shared/presence.js';
 import type { PresenceUser } from '../../shared/protocol.js';
 import {
   awarenessMessage,
+  closeAll,
   connectSynced,
   presenceOf,
   RawClient,
@@ -26,7 +27,6 @@ let server: TestServer;
 let reportId: string;
 let expert: TestUser;
 let observer: TestUser;
-const open: Array<SyncClient | RawClient> = [];
 
 before(async () => {
   // Presence relayed at once, so each rule is observable message by message (batching has its own test).
@@ -37,14 +37,9 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of open) 'destroy' in c ? c.destroy() : c.close();
+  closeAll();
   await server?.close();
 });
-
-function track<T extends SyncClient | RawClient>(c: T): T {
-  open.push(c);
-  return c;
-}
 
 function stamped(user: TestUser): PresenceUser {
   return {
@@ -63,9 +58,9 @@ function entriesFor(raw: RawClient, clientId: number) {
 }
 
 test('a client claiming to be the Chair appears with the name, role and State of its session', async () => {
-  const liar = track(await connectSynced(server, expert, reportId));
-  const watcher = track(await connectSynced(server, observer, reportId));
-  const raw = track(await RawClient.open(server, server.chair, reportId));
+  const liar = await connectSynced(server, expert, reportId);
+  const watcher = await connectSynced(server, observer, reportId);
+  const raw = await RawClient.open(server, server.chair, reportId);
   liar.provider.awareness.setLocalState({
     user: { name: 'Chair', color: '#000000', role: 'chair', represents: null },
     cursor: { anchor: 1, head: 2 },
@@ -81,7 +76,7 @@ test('a client claiming to be the Chair appears with the name, role and State of
   // The server's own copy (sent to newcomers) is stamped too.
   const live = await server.app.registry.acquire(reportId);
   assert.deepEqual((live.awareness.getStates().get(id) as { user: unknown }).user, stamped(expert));
-  const late = track(await connectSynced(server, server.chair, reportId));
+  const late = await connectSynced(server, server.chair, reportId);
   await waitFor(() => presenceOf(late, id) !== null, 'a newcomer to see the presence');
   assert.deepEqual(presenceOf(late, id)?.['user'], stamped(expert));
 
@@ -97,16 +92,16 @@ test('a client claiming to be the Chair appears with the name, role and State of
 });
 
 test('a client cannot publish, change or remove another client’s presence', async () => {
-  const victim = track(await connectSynced(server, expert, reportId));
-  const watcher = track(await connectSynced(server, server.chair, reportId));
+  const victim = await connectSynced(server, expert, reportId);
+  const watcher = await connectSynced(server, server.chair, reportId);
   victim.provider.awareness.setLocalStateField('cursor', { anchor: 5, head: 5 });
   const vid = victim.doc.clientID;
   await waitFor(() => presenceOf(watcher, vid)?.['cursor'] !== undefined, 'the victim’s presence');
   const clockBefore = watcher.provider.awareness.meta.get(vid)!.clock;
-  const raw = track(await RawClient.open(server, server.chair, reportId));
+  const raw = await RawClient.open(server, server.chair, reportId);
 
   // 1. An attacker who has not published yet uses the victim's id first.
-  const attacker = track(await RawClient.open(server, observer, reportId));
+  const attacker = await RawClient.open(server, observer, reportId);
   const spoofs = [
     { cursor: { anchor: 99, head: 99 }, user: { name: 'Ana Souza' } },
     { cursor: { anchor: 98, head: 98 } },
@@ -147,6 +142,8 @@ test('a client cannot publish, change or remove another client’s presence', as
       return twoEntries(one, two);
     })(),
   );
+  await attacker.sync(); // answered after the server handled the two-entry message
+  assert.equal(live.awareness.meta.get(ownId)?.clock, 2, 'the two-entry message was applied');
   attacker.send(awarenessMessage(ownId, 4, { cursor: { anchor: 4, head: 4 } }));
   await waitFor(() => entriesFor(raw, ownId).some((e) => e.clock === 4), 'the second barrier');
   assert.ok(!entriesFor(raw, ownId).some((e) => e.clock === 3));
@@ -166,26 +163,28 @@ function twoEntries(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 test('a presence message over 8 KiB is dropped; a small one after it goes through', async () => {
-  const watcher = track(await RawClient.open(server, server.chair, reportId));
-  const sender = track(await RawClient.open(server, expert, reportId));
+  const watcher = await RawClient.open(server, server.chair, reportId);
+  const sender = await RawClient.open(server, expert, reportId);
   const id = 66_666;
   const big = awarenessMessage(id, 1, { note: 'x'.repeat(9 * 1024) });
   assert.ok(big.length > 8 * 1024);
   sender.send(big);
+  await sender.sync(); // answered after the server handled the big message
+  const live = await server.app.registry.acquire(reportId);
+  assert.ok(!live.awareness.meta.has(id), 'the oversized presence was applied');
   sender.send(awarenessMessage(id, 2, { note: 'small' }));
   await waitFor(() => entriesFor(watcher, id).length > 0, 'the small presence');
   assert.deepEqual(
     entriesFor(watcher, id).map((e) => e.clock),
     [2],
   );
-  const live = await server.app.registry.acquire(reportId);
   assert.deepEqual((live.awareness.getStates().get(id) as { note: string }).note, 'small');
   assert.ok(sender.open);
 });
 
 test('a flood of 200 presence messages reaches the others cut to the burst', async () => {
-  const watcher = track(await RawClient.open(server, server.chair, reportId));
-  const flooder = track(await RawClient.open(server, expert, reportId));
+  const watcher = await RawClient.open(server, server.chair, reportId);
+  const flooder = await RawClient.open(server, expert, reportId);
   const id = 77_777;
   const started = Date.now();
   for (let clock = 1; clock <= 200; clock++) {
@@ -197,11 +196,25 @@ test('a flood of 200 presence messages reaches the others cut to the burst', asy
   await watcher.sync();
   const seconds = (Date.now() - started) / 1000;
   const received = entriesFor(watcher, id).length;
+  const live = await server.app.registry.acquire(reportId);
+  const lastAccepted = live.awareness.meta.get(id)?.clock ?? 0;
   // The bucket refills while the flood is handled: allow what it could have refilled.
   const allowed = PRESENCE_BURST + Math.ceil(seconds * PRESENCE_PER_SECOND);
   assert.ok(received >= 1, 'nothing of the flood got through');
-  assert.ok(received <= allowed, `${received} of 200 presence messages relayed (allowed ${allowed})`);
+  assert.ok(
+    received <= allowed,
+    `${received} of 200 presence messages relayed (allowed ${allowed})`,
+  );
+  assert.ok(lastAccepted <= allowed, `the server applied the flood up to message ${lastAccepted}`);
   assert.ok(flooder.open, 'the flooder was disconnected');
+  // The last state of the burst is not lost: it is applied when the budget allows.
+  await waitFor(
+    () =>
+      entriesFor(watcher, id).some(
+        (e) => (e.state as { cursor?: { anchor: number } })?.cursor?.anchor === 200,
+      ),
+    'the final cursor of the flood',
+  );
   // Presence recovers once the rate is respected.
   let clock = 1000;
   await waitFor(() => {
@@ -223,7 +236,10 @@ test('with batching on, a burst of presence changes reaches the others as few me
         mover.send(awarenessMessage(id, clock, { cursor: { anchor: clock, head: clock } }));
       }
       await waitFor(
-        () => entriesFor(watcher, id).some((e) => (e.state as { cursor?: { anchor: number } })?.cursor?.anchor === 10),
+        () =>
+          entriesFor(watcher, id).some(
+            (e) => (e.state as { cursor?: { anchor: number } })?.cursor?.anchor === 10,
+          ),
         'the latest cursor at the watcher',
       );
       const seen = entriesFor(watcher, id);
