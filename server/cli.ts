@@ -8,7 +8,7 @@
  *   invite --group g_… --role expert [--represents Kenya] [--hours 168]
  *   groups                     list groups and their members
  */
-import { isRole, REPRESENTING_ROLES, type Role } from '../shared/roles.js';
+import { isRole, type Role, representsFor } from '../shared/roles.js';
 import { createAccount, createGroup, createInvitation, operatorEvent } from './accounts.js';
 import { PASSWORD_MIN } from './auth/passwords.js';
 import { loadConfig } from './config.js';
@@ -42,10 +42,10 @@ function roleOf(f: Map<string, string>): Role {
 
 /** The same rule as the HTTP routes: experts and observers represent someone, others do not. */
 function representsOf(f: Map<string, string>, role: Role): string | null {
-  const r = f.get('represents')?.trim() || null;
-  if (REPRESENTING_ROLES.has(role) && !r)
+  const { represents, missing } = representsFor(role, f.get('represents'));
+  if (missing)
     throw new Error(`--represents is required for an ${role} (the State or organisation)`);
-  return REPRESENTING_ROLES.has(role) ? r : null;
+  return represents;
 }
 
 /** The same check as the HTTP routes (emailSchema in server/http/auth-routes.ts). */

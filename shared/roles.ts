@@ -53,6 +53,20 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   viewAudit: ['chair', 'secretariat'],
 };
 
+/**
+ * Who a member of `role` represents: experts and observers must name a State or organisation,
+ * chair and secretariat represent none. Returns the normalised value, or null with `missing`
+ * true when a required one is absent.
+ */
+export function representsFor(
+  role: Role,
+  represents: string | null | undefined,
+): { represents: string | null; missing: boolean } {
+  const r = represents?.trim() || null;
+  if (!REPRESENTING_ROLES.has(role)) return { represents: null, missing: false };
+  return { represents: r, missing: r === null };
+}
+
 export function isRole(x: unknown): x is Role {
   return typeof x === 'string' && (ROLES as readonly string[]).includes(x);
 }

@@ -1,7 +1,7 @@
 /** A group: its members, invitations, audit log. Every route asks the policy first. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CloseCode } from '../../shared/protocol.js';
-import { type Action, REPRESENTING_ROLES, ROLES, type Role } from '../../shared/roles.js';
+import { type Action, ROLES, type Role, representsFor } from '../../shared/roles.js';
 import { authorize, can, HttpError } from '../auth/policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import type { AuditRecord, MemberRecord } from '../storage/types.js';
@@ -29,12 +29,11 @@ export async function memberFor(
   return member;
 }
 
-function normaliseRepresents(role: Role, represents: string | null | undefined): string | null {
-  const r = represents?.trim() || null;
-  if (REPRESENTING_ROLES.has(role) && !r) {
+function normaliseRepresents(role: Role, given: string | null | undefined): string | null {
+  const { represents, missing } = representsFor(role, given);
+  if (missing)
     throw new HttpError(400, 'An expert or observer must represent a State or organisation.');
-  }
-  return REPRESENTING_ROLES.has(role) ? r : null;
+  return represents;
 }
 
 const CSV_COLUMNS = ['id', 'at', 'actor', 'action', 'target', 'detail', 'ip', 'requestId'] as const;
