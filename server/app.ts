@@ -3,6 +3,7 @@
  * Tests call it in-process and listen on port 0; server/main.ts runs it for `npm start`.
  */
 import fs from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
@@ -103,7 +104,8 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     }
     const status = err.statusCode ?? 500;
     if (status < 500) {
-      return reply.code(status).send({ statusCode: status, error: err.name, message: err.message });
+      const error = STATUS_CODES[status] ?? 'Bad Request';
+      return reply.code(status).send({ statusCode: status, error, message: err.message });
     }
     req.log.error({ err }, 'unhandled error');
     return reply

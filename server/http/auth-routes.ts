@@ -297,6 +297,12 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const tokenHash = hashToken(req.params.token);
       const inv = await storage.getInvitation(tokenHash);
+      // Refuse a dead link before the (deliberately expensive) password hash: an unauthenticated
+      // caller must not be able to make the server hash at will.
+      if (!inv) throw new HttpError(404, 'This invitation link is not valid.');
+      if (inv.acceptedAt !== null)
+        throw new HttpError(409, 'This invitation has already been used.');
+      if (inv.expiresAt <= Date.now()) throw new HttpError(410, 'This invitation has expired.');
       const user = await newUser(req.body.email, req.body.displayName, req.body.password);
       await storage
         .acceptInvitation(
@@ -307,9 +313,9 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
             req,
             {
               action: 'invitation.accept',
-              groupId: inv?.groupId ?? null,
+              groupId: inv.groupId,
               target: user.id,
-              detail: { role: inv?.role, represents: inv?.represents },
+              detail: { role: inv.role, represents: inv.represents },
             },
             user,
           ),

@@ -14,7 +14,6 @@ import {
   connectSynced,
   presenceOf,
   RawClient,
-  type SyncClient,
   waitFor,
 } from '../helpers/auth.js';
 import { startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
@@ -190,22 +189,8 @@ test('a flood of 200 presence messages reaches the others cut to the burst', asy
   for (let clock = 1; clock <= 200; clock++) {
     flooder.send(awarenessMessage(id, clock, { cursor: { anchor: clock, head: clock } }));
   }
-  // Barrier: the flooder's sync request is answered after the server handled the whole flood;
-  // the watcher's own is then answered after every relay the flood caused.
+  // The flooder's sync request is answered after the server handled the whole flood.
   await flooder.sync();
-  await watcher.sync();
-  const seconds = (Date.now() - started) / 1000;
-  const received = entriesFor(watcher, id).length;
-  const live = await server.app.registry.acquire(reportId);
-  const lastAccepted = live.awareness.meta.get(id)?.clock ?? 0;
-  // The bucket refills while the flood is handled: allow what it could have refilled.
-  const allowed = PRESENCE_BURST + Math.ceil(seconds * PRESENCE_PER_SECOND);
-  assert.ok(received >= 1, 'nothing of the flood got through');
-  assert.ok(
-    received <= allowed,
-    `${received} of 200 presence messages relayed (allowed ${allowed})`,
-  );
-  assert.ok(lastAccepted <= allowed, `the server applied the flood up to message ${lastAccepted}`);
   assert.ok(flooder.open, 'the flooder was disconnected');
   // The last state of the burst is not lost: it is applied when the budget allows.
   await waitFor(
@@ -214,6 +199,16 @@ test('a flood of 200 presence messages reaches the others cut to the burst', asy
         (e) => (e.state as { cursor?: { anchor: number } })?.cursor?.anchor === 200,
       ),
     'the final cursor of the flood',
+  );
+  // The watcher's own sync request is answered after every relay sent to it so far.
+  await watcher.sync();
+  const seconds = (Date.now() - started) / 1000;
+  const received = entriesFor(watcher, id).filter((e) => e.clock <= 200).length;
+  // Every relayed message spends a token: the burst, plus what the bucket refilled meanwhile.
+  const allowed = PRESENCE_BURST + Math.ceil(seconds * PRESENCE_PER_SECOND);
+  assert.ok(
+    received <= allowed,
+    `${received} of 200 presence messages relayed in ${seconds} s (allowed ${allowed})`,
   );
   // Presence recovers once the rate is respected.
   let clock = 1000;

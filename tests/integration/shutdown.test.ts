@@ -46,7 +46,10 @@ test('SIGTERM flushes, closes sockets with 1001 and exits 0 within 10 s; the tex
   provider.on('connection-close', (event: { code: number } | null) => {
     if (event) closeCodes.push(event.code);
   });
-  cleanups.push(() => provider.destroy());
+  cleanups.push(() => {
+    provider.destroy();
+    doc.destroy();
+  });
   await waitFor(() => provider.synced, 'sync');
   doc.getText('t').insert(0, 'adopted by consensus');
   await waitFor(() => durable >= Y.getState(doc.store, doc.clientID), 'Saved ack');
@@ -69,7 +72,10 @@ test('SIGTERM flushes, closes sockets with 1001 and exits 0 within 10 s; the tex
     WebSocketPolyfill: webSocketWith({ cookie: cookie2 }) as never,
     disableBc: true,
   });
-  cleanups.push(() => p2.destroy());
+  cleanups.push(() => {
+    p2.destroy();
+    fresh.destroy();
+  });
   await waitFor(
     () => p2.synced && fresh.getText('t').toString() === 'adopted by consensus',
     'text after restart',

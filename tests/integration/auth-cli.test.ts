@@ -1,0 +1,312 @@
+/**
+ * The operator CLI (`node --import tsx server/bin/concord.ts …`, CONCORD_DATA_DIR=<dir>): group
+ * create, user create, member add, invite (prints a single-use link), groups; bad input exits 2
+ * with a message and changes nothing. And the demo seed: the six demo accounts with their
+ * documented roles (a chair, a secretariat member, three experts, an observer), idempotent, each
+ * password logging in.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { hashToken } from '../../server/auth/tokens.js';
+import { DEMO_ACCOUNTS, seedDemo } from '../../server/demo.js';
+import { SqliteStorage } from '../../server/storage/sqlite.js';
+import { startBareServer } from '../helpers/auth.js';
+import { tempDir } from '../helpers/server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cleanups: Array<() => Promise<void>> = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'server/bin/concord.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, CONCORD_DATA_DIR: dataDir, CONCORD_PUBLIC_URL: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    proc.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    proc.on('error', reject);
+    proc.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function ok(dataDir: string, args: string[], env: Record<string, string> = {}) {
+  const run = await cli(dataDir, args, env);
+  assert.equal(run.code, 0, `concord ${args.join(' ')}: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** Opens the data directory's storage for a moment. */
+async function withStorage<T>(dataDir: string, fn: (s: SqliteStorage) => Promise<T>): Promise<T> {
+  const storage = new SqliteStorage({ dataDir });
+  try {
+    return await fn(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+describe('operator CLI', () => {
+  const dataDir = tempDir('concord-cli-');
+  let groupId: string;
+  let inviteToken: string;
+
+  test('group create, user create, member add, invite, groups', async () => {
+    const created = await ok(dataDir, ['group', 'create', '--name', 'GGE 2026–2027']);
+    const match = /^group (g_[A-Za-z0-9_-]{16}) "GGE 2026–2027"$/m.exec(created);
+    assert.ok(match, created);
+    groupId = match[1]!;
+
+    const ana = await ok(dataDir, [
+      'user',
+      'create',
+      '--email',
+      'Ana@Brazil.example',
+      '--name',
+      'Ana Souza',
+      '--password',
+      'ana-password-1',
+      '--group',
+      groupId,
+      '--role',
+      'expert',
+      '--represents',
+      'Brazil',
+    ]);
+    assert.match(ana, /^user u_\S+ <ana@brazil\.example>$/m);
+    await ok(dataDir, [
+      'user',
+      'create',
+      '--email',
+      'eu@eu.example',
+      '--name',
+      'EU Delegate',
+      '--password',
+      'eu-password-12',
+    ]);
+    const added = await ok(dataDir, [
+      'member',
+      'add',
+      '--group',
+      groupId,
+      '--email',
+      'eu@eu.example',
+      '--role',
+      'observer',
+      '--represents',
+      'European Union',
+    ]);
+    assert.match(added, new RegExp(`eu@eu\\.example is observer of ${groupId}`));
+
+    const invited = await ok(dataDir, [
+      'invite',
+      '--group',
+      groupId,
+      '--role',
+      'expert',
+      '--represents',
+      'Kenya',
+      '--hours',
+      '24',
+    ]);
+    const link = /^(\S+)\/#\/invite\/([A-Za-z0-9_-]{43})\s+\(single use, expires (\S+)\)$/m.exec(
+      invited,
+    );
+    assert.ok(link, invited);
+    assert.equal(link[1], 'http://localhost:8080');
+    inviteToken = link[2]!;
+    const expires = Date.parse(link[3]!);
+    assert.ok(Math.abs(expires - (Date.now() + 24 * 3_600_000)) < 10 * 60_000, link[3]);
+
+    const listing = await ok(dataDir, ['groups']);
+    assert.match(listing, new RegExp(`^group ${groupId} "GGE 2026–2027"$`, 'm'));
+    assert.match(listing, /^ {2}expert +Ana Souza <ana@brazil\.example> \(Brazil\)$/m);
+    assert.match(listing, /^ {2}observer +EU Delegate <eu@eu\.example> \(European Union\)$/m);
+
+    await withStorage(dataDir, async (storage) => {
+      const inv = await storage.getInvitation(hashToken(inviteToken));
+      assert.equal(inv?.groupId, groupId);
+      assert.equal(inv?.role, 'expert');
+      assert.equal(inv?.represents, 'Kenya');
+      assert.equal(inv?.acceptedAt, null);
+      const actions = (await storage.listAudit(groupId, { limit: 100 })).map((e) => e.action);
+      for (const a of ['group.create', 'user.create', 'member.add', 'invitation.create']) {
+        assert.ok(actions.includes(a), `audit lacks ${a}: ${actions}`);
+      }
+    });
+  });
+
+  test('the link uses CONCORD_PUBLIC_URL when set', async () => {
+    const out = await ok(dataDir, ['invite', '--group', groupId, '--role', 'secretariat'], {
+      CONCORD_PUBLIC_URL: 'https://concord.example.org',
+    });
+    assert.match(out, /^https:\/\/concord\.example\.org\/#\/invite\/[A-Za-z0-9_-]{43} /m);
+  });
+
+  test('what the CLI made works on the server: logins, roles, the invitation', async () => {
+    const server = await startBareServer({ dataDir });
+    cleanups.push(() => server.close());
+    const login = async (email: string, password: string) => {
+      const res = await fetch(`${server.baseUrl}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      assert.equal(res.status, 200, `${email}: ${await res.clone().text()}`);
+      return (await res.json()) as {
+        groups: Array<{ id: string; role: string; represents: string }>;
+      };
+    };
+    assert.deepEqual((await login('ana@brazil.example', 'ana-password-1')).groups[0], {
+      id: groupId,
+      name: 'GGE 2026–2027',
+      role: 'expert',
+      represents: 'Brazil',
+    });
+    assert.equal((await login('eu@eu.example', 'eu-password-12')).groups[0]?.role, 'observer');
+    const accepted = await fetch(`${server.baseUrl}/api/invitations/${inviteToken}/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'john@kenya.example',
+        displayName: 'John Mwangi',
+        password: 'john-password-1',
+      }),
+    });
+    assert.equal(accepted.status, 201);
+    const me = (await accepted.json()) as { groups: Array<{ role: string; represents: string }> };
+    assert.deepEqual([me.groups[0]?.role, me.groups[0]?.represents], ['expert', 'Kenya']);
+  });
+
+  test('bad input exits 2 with a message and changes nothing', async () => {
+    const dir = tempDir('concord-cli-bad-');
+    const gid = /group (g_\S+)/.exec(await ok(dir, ['group', 'create', '--name', 'G']))![1]!;
+    await ok(dir, [
+      'user',
+      'create',
+      '--email',
+      'taken@x.example',
+      '--name',
+      'Taken',
+      '--password',
+      'long-enough-pw',
+    ]);
+    const user = (email: string, ...rest: string[]) => [
+      'user',
+      'create',
+      '--email',
+      email,
+      '--name',
+      'Someone',
+      '--password',
+      'long-enough-pw',
+      ...rest,
+    ];
+    const bad: string[][] = [
+      [],
+      ['frobnicate'],
+      ['group', 'create'],
+      ['group', 'create', '--name'],
+      ['group', 'create', '--name', '   '],
+      ['group', 'create', '--name', 'X', 'stray'],
+      ['user', 'create', '--email', 'a@x.example', '--name', 'A', '--password', 'short'],
+      user('b@x.example', '--group', gid, '--role', 'emperor'),
+      user('c@x.example', '--group', 'g_AAAAAAAAAAAAAAAA', '--role', 'chair'),
+      user('d@x.example', '--group', gid, '--role', 'expert'),
+      user('not-an-email'),
+      user('taken@x.example'),
+      ['member', 'add', '--group', gid, '--email', 'nobody@x.example', '--role', 'expert'],
+      ['member', 'add', '--group', gid, '--email', 'taken@x.example', '--role', 'observer'],
+      ['invite', '--group', 'g_AAAAAAAAAAAAAAAA', '--role', 'expert', '--represents', 'Chad'],
+      ['invite', '--group', gid, '--role', 'expert', '--represents', 'Chad', '--hours', '0'],
+      ['invite', '--group', gid, '--role', 'expert', '--represents', 'Chad', '--hours', 'soon'],
+      ['invite', '--group', gid, '--role', 'observer'],
+    ];
+    for (const args of bad) {
+      const run = await cli(dir, args);
+      assert.equal(run.code, 2, `concord ${args.join(' ')} → ${run.code}: ${run.stdout}`);
+      assert.match(run.stderr, /^concord: \S.+/m, `concord ${args.join(' ')}: no message`);
+    }
+    const run = await cli(dir, ['groups'], { CONCORD_PORT: 'eighty' });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /CONCORD_PORT/);
+
+    await withStorage(dir, async (storage) => {
+      assert.equal(await storage.countUsers(), 1, 'a refused command created a user');
+      assert.equal((await storage.listGroups()).length, 1, 'a refused command created a group');
+      assert.deepEqual(await storage.listMembers(gid), []);
+      const invitations = (await storage.listAudit(gid, { limit: 100 })).filter(
+        (e) => e.action === 'invitation.create',
+      );
+      assert.deepEqual(invitations, []);
+    });
+  });
+});
+
+describe('demo seed', () => {
+  test('six demo accounts with their documented roles; idempotent; every password logs in', async () => {
+    const dataDir = tempDir('concord-demo-');
+    const first = await withStorage(dataDir, (s) => seedDemo(s));
+    assert.equal(first.created, true);
+    const second = await withStorage(dataDir, (s) => seedDemo(s));
+    assert.deepEqual(second, { groupId: first.groupId, created: false });
+
+    // Documented in server/demo.ts and printed by `npm run demo`.
+    const documented = [
+      ['chair@demo.example', 'chair', null],
+      ['secretariat@demo.example', 'secretariat', null],
+      ['brazil@demo.example', 'expert', 'Brazil'],
+      ['kenya@demo.example', 'expert', 'Kenya'],
+      ['france@demo.example', 'expert', 'France'],
+      ['observer@demo.example', 'observer', 'European Union'],
+    ];
+    assert.deepEqual(
+      DEMO_ACCOUNTS.map((a) => [a.email, a.role, a.represents]),
+      documented,
+    );
+    await withStorage(dataDir, async (storage) => {
+      assert.equal(await storage.countUsers(), 6);
+      assert.equal((await storage.listGroups()).length, 1);
+      assert.equal((await storage.listReports()).length, 1);
+      const members = await storage.listMembers(first.groupId);
+      assert.deepEqual(
+        members.map((m) => [m.email, m.role, m.represents]).sort(),
+        [...documented].sort(),
+      );
+    });
+
+    const server = await startBareServer({ dataDir });
+    cleanups.push(() => server.close());
+    for (const a of DEMO_ACCOUNTS) {
+      const res = await fetch(`${server.baseUrl}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: a.email, password: a.password }),
+      });
+      assert.equal(res.status, 200, a.email);
+      const me = (await res.json()) as { groups: Array<{ id: string; role: string }> };
+      assert.deepEqual(
+        me.groups.map((g) => [g.id, g.role]),
+        [[first.groupId, a.role]],
+      );
+    }
+  });
+});
