@@ -14,10 +14,12 @@ import { installAuth } from './auth/plugin.js';
 import { can, HttpError } from './auth/policy.js';
 import { Sessions } from './auth/sessions.js';
 import { SetupLink } from './auth/setup.js';
+import { ReportEvents } from './comments/events.js';
 import type { Config } from './config.js';
 import { authRoutes } from './http/auth-routes.js';
 import { groupRoutes } from './http/group-routes.js';
 import { reportRoutes } from './http/routes.js';
+import { threadRoutes, viewerOf } from './http/thread-routes.js';
 import { SqliteStorage } from './storage/sqlite.js';
 import {
   type MemberRecord,
@@ -36,6 +38,8 @@ declare module 'fastify' {
     registry: ReportRegistry;
     sessions: Sessions;
     peers: PeerDirectory;
+    /** Comment-thread events pushed over the sync socket (SyncParam.events). */
+    reportEvents: ReportEvents;
     setup: SetupLink;
     /** Where users reach this server (for links): CONCORD_PUBLIC_URL or http://localhost:<port>. */
     publicOrigin(): string;
@@ -77,6 +81,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   app.decorate('registry', registry);
   app.decorate('sessions', new Sessions(storage, config));
   app.decorate('peers', new PeerDirectory());
+  app.decorate('reportEvents', new ReportEvents(storage, app.log));
   app.decorate('setup', new SetupLink());
   app.decorate('publicOrigin', () => {
     if (config.publicUrl) return config.publicUrl;
@@ -135,6 +140,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   await app.register(authRoutes);
   await app.register(groupRoutes);
   await app.register(reportRoutes);
+  await app.register(threadRoutes);
 
   // Shutdown: every client gets 1001 and its report is flushed before the listener goes away.
   // (Replaces the plugin's default, which closes sockets without a code.)
@@ -210,7 +216,13 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
       // Listeners first, before anything is awaited: frames that arrive early are queued.
       const conn = new SyncConnection(socket, report.id, saved, identity, req.log);
       app.peers.add(conn);
-      socket.on('close', () => app.peers.remove(conn));
+      const eventsRaw = req.query[SyncParam.events];
+      const eventsAfter =
+        eventsRaw !== undefined && /^\d{1,15}$/.test(eventsRaw) ? Number(eventsRaw) : null;
+      socket.on('close', () => {
+        app.peers.remove(conn);
+        app.reportEvents.unsubscribe(report.id, conn);
+      });
       const schemaRaw = req.query[SyncParam.schema];
       if (schemaRaw !== undefined && !(Number(schemaRaw) >= SCHEMA_VERSION)) {
         conn.close(
@@ -220,7 +232,12 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
         return;
       }
       registry.acquire(report.id).then(
-        (live) => conn.attach(live),
+        (live) => {
+          conn.attach(live);
+          // Only clients that asked (events=<lastSeq>) get Event messages; stock clients never do.
+          if (eventsAfter !== null)
+            app.reportEvents.subscribe(report.id, conn, viewerOf(member), eventsAfter);
+        },
         (err: unknown) => {
           if (err instanceof UnknownReportError)
             conn.close(CloseCode.UnknownReport, 'unknown report');

@@ -19,6 +19,8 @@ export const MessageType = {
   Saved: 100,
   /** Server → client: a notice for the user, JSON `ServerNotice` (see encodeNotice). */
   Notice: 101,
+  /** Server → client: a report event (comment threads), JSON `ReportEvent` (see encodeEvent). */
+  Event: 102,
 } as const;
 
 /** Something the server tells a Concord client's user (a refused change, a role change…). */
@@ -36,6 +38,8 @@ export const SyncParam = {
   schema: 'schema',
   /** The client's Yjs clientID: asks for Saved messages about it. */
   saved: 'saved',
+  /** The last report event seq the client holds: asks for Event messages after it. */
+  events: 'events',
 } as const;
 
 /**
@@ -127,6 +131,14 @@ export function encodeNotice(notice: ServerNotice): Uint8Array {
 /** Decodes the body of a Notice message (after its type has been read). */
 export function decodeNoticeBody(dec: decoding.Decoder): ServerNotice {
   return JSON.parse(decoding.readVarString(dec)) as ServerNotice;
+}
+
+/** An Event message: `[varUint 102][varString json]` (the JSON of a ReportEvent). */
+export function encodeEvent(json: string): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.Event);
+  encoding.writeVarString(enc, json);
+  return encoding.toUint8Array(enc);
 }
 
 /** What the server stamps onto each connection's presence (awareness field `user`). */

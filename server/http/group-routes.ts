@@ -38,7 +38,8 @@ function normaliseRepresents(role: Role, given: string | null | undefined): stri
 
 const CSV_COLUMNS = ['id', 'at', 'actor', 'action', 'target', 'detail', 'ip', 'requestId'] as const;
 
-function csvCell(v: unknown): string {
+/** One CSV cell, quoted as needed; formula-like cells are defused with a leading quote. */
+export function csvCell(v: unknown): string {
   const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
   // Cells that a spreadsheet would run as a formula are prefixed with a quote.
   const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;

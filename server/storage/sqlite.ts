@@ -8,6 +8,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import {
+  audienceKey,
+  type MessageView,
+  type PersonView,
+  type ThreadView,
+} from '../../shared/comments.js';
 import type { SqliteSynchronous } from '../config.js';
 import {
   type AuditEvent,
@@ -18,12 +24,17 @@ import {
   type InvitationRecord,
   type MemberRecord,
   type MemberView,
+  type MessageRef,
   type ReportRecord,
   type SessionRecord,
   type Snapshot,
   type Storage,
   StorageError,
   type StoredDocument,
+  type StoredEvent,
+  type StoredInboxItem,
+  type ThreadCommand,
+  type ThreadCommandResult,
   type UserRecord,
 } from './types.js';
 
@@ -111,7 +122,138 @@ const MIGRATIONS: readonly string[] = [
      user_id TEXT NOT NULL,
      PRIMARY KEY (report_id, client_id)
    );`,
+  `CREATE TABLE threads (
+     id TEXT PRIMARY KEY,
+     report_id TEXT NOT NULL REFERENCES reports(id),
+     paragraph_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     visibility TEXT NOT NULL,
+     delegation TEXT,
+     quote TEXT,
+     proposal TEXT,
+     status TEXT NOT NULL,
+     author_id TEXT NOT NULL,
+     author TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     resolved_by TEXT,
+     resolved_at TEXT,
+     applied_by TEXT,
+     applied_at TEXT,
+     seq INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX threads_by_report ON threads(report_id, created_at);
+   CREATE TABLE thread_messages (
+     id TEXT PRIMARY KEY,
+     thread_id TEXT NOT NULL REFERENCES threads(id),
+     author_id TEXT NOT NULL,
+     author TEXT NOT NULL,
+     body TEXT NOT NULL,
+     mentions TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     edited_at TEXT,
+     deleted_at TEXT,
+     deleted_by TEXT
+   );
+   CREATE INDEX thread_messages_by_thread ON thread_messages(thread_id, created_at);
+   CREATE TABLE thread_message_revisions (
+     message_id TEXT NOT NULL REFERENCES thread_messages(id),
+     body TEXT NOT NULL,
+     replaced_at TEXT NOT NULL
+   );
+   CREATE TABLE report_events (
+     report_id TEXT NOT NULL REFERENCES reports(id),
+     seq INTEGER NOT NULL,
+     thread_id TEXT NOT NULL,
+     audience TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     PRIMARY KEY (report_id, seq)
+   );
+   CREATE INDEX report_events_by_thread ON report_events(thread_id);
+   CREATE TABLE thread_idempotency (
+     user_id TEXT NOT NULL,
+     key TEXT NOT NULL,
+     thread_id TEXT NOT NULL,
+     message_id TEXT NOT NULL,
+     PRIMARY KEY (user_id, key)
+   );
+   CREATE TABLE inbox (
+     user_id TEXT NOT NULL,
+     message_id TEXT NOT NULL,
+     thread_id TEXT NOT NULL,
+     report_id TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     read INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (user_id, message_id, reason)
+   );
+   CREATE INDEX inbox_by_user ON inbox(user_id, thread_id);`,
 ];
+
+interface ThreadRow {
+  id: string;
+  report_id: string;
+  paragraph_id: string;
+  kind: string;
+  visibility: string;
+  delegation: string | null;
+  quote: string | null;
+  proposal: string | null;
+  status: string;
+  author_id: string;
+  author: string;
+  created_at: string;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  applied_by: string | null;
+  applied_at: string | null;
+  seq: number;
+}
+
+interface MessageRow {
+  id: string;
+  thread_id: string;
+  author_id: string;
+  author: string;
+  body: string;
+  mentions: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+}
+
+function toMessageView(r: MessageRow): MessageView {
+  const deleted = r.deleted_at !== null;
+  return {
+    id: r.id,
+    author: JSON.parse(r.author) as PersonView,
+    body: deleted ? '' : r.body,
+    mentions: deleted ? [] : (JSON.parse(r.mentions) as string[]),
+    createdAt: r.created_at,
+    editedAt: r.edited_at,
+    deleted,
+  };
+}
+
+function toThreadView(r: ThreadRow, messages: MessageRow[]): ThreadView {
+  return {
+    id: r.id,
+    reportId: r.report_id,
+    paragraphId: r.paragraph_id,
+    kind: r.kind as ThreadView['kind'],
+    visibility: r.visibility as ThreadView['visibility'],
+    delegation: r.delegation,
+    quote: r.quote,
+    proposal: r.proposal,
+    status: r.status as ThreadView['status'],
+    author: JSON.parse(r.author) as PersonView,
+    createdAt: r.created_at,
+    resolvedBy: r.resolved_by ? (JSON.parse(r.resolved_by) as PersonView) : null,
+    resolvedAt: r.resolved_at,
+    appliedBy: r.applied_by ? (JSON.parse(r.applied_by) as PersonView) : null,
+    appliedAt: r.applied_at,
+    messages: messages.map(toMessageView),
+    seq: r.seq,
+  };
+}
 
 interface PendingAppend {
   reportId: string;
@@ -816,6 +958,308 @@ export class SqliteStorage implements Storage {
         userId,
       ).map(toRecord),
     );
+  }
+
+  // --- comment threads ---
+
+  private readThread(id: string): ThreadView | null {
+    const row = this.one<ThreadRow>('SELECT * FROM threads WHERE id = ?', id);
+    if (!row) return null;
+    return toThreadView(
+      row,
+      this.all<MessageRow>(
+        'SELECT * FROM thread_messages WHERE thread_id = ? ORDER BY created_at, rowid',
+        id,
+      ),
+    );
+  }
+
+  private insertMessage(threadId: string, m: ThreadCommand & { type: 'open' | 'reply' }): void {
+    const msg = m.message;
+    this.db
+      .prepare(
+        `INSERT INTO thread_messages (id, thread_id, author_id, author, body, mentions, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        msg.id,
+        threadId,
+        msg.author.id,
+        JSON.stringify(msg.author),
+        msg.body,
+        JSON.stringify(msg.mentions),
+        msg.at,
+      );
+    this.db
+      .prepare(
+        'INSERT INTO thread_idempotency (user_id, key, thread_id, message_id) VALUES (?, ?, ?, ?)',
+      )
+      .run(msg.author.id, m.idempotencyKey, threadId, msg.id);
+  }
+
+  private threadOfMessage(messageId: string): string {
+    const r = this.one<{ thread_id: string }>(
+      'SELECT thread_id FROM thread_messages WHERE id = ?',
+      messageId,
+    );
+    if (!r) throw new ConflictError('not-found', 'No such message.');
+    return r.thread_id;
+  }
+
+  /**
+   * A deleted message also leaves the events already stored (a client catching up from an old
+   * seq must not see what was deleted). The words stay in thread_messages.
+   */
+  private scrubEvents(threadId: string, messageId: string): void {
+    const rows = this.all<{ report_id: string; seq: number; payload: string }>(
+      'SELECT report_id, seq, payload FROM report_events WHERE thread_id = ?',
+      threadId,
+    );
+    const update = this.db.prepare(
+      'UPDATE report_events SET payload = ? WHERE report_id = ? AND seq = ?',
+    );
+    for (const r of rows) {
+      const event = JSON.parse(r.payload) as { thread: ThreadView };
+      let changed = false;
+      event.thread.messages = event.thread.messages.map((m) => {
+        if (m.id !== messageId || m.deleted) return m;
+        changed = true;
+        return { ...m, body: '', mentions: [], deleted: true };
+      });
+      if (changed) update.run(JSON.stringify(event), r.report_id, r.seq);
+    }
+  }
+
+  applyThreadCommand(
+    reportId: string,
+    c: ThreadCommand,
+    audit: AuditEvent,
+    notify: ReadonlyArray<{ userId: string; reason: 'mention' | 'reply' }>,
+  ): Promise<ThreadCommandResult> {
+    return this.tx('applyThreadCommand', () => {
+      if (c.type === 'open' || c.type === 'reply') {
+        const seen = this.one<{ thread_id: string }>(
+          'SELECT thread_id FROM thread_idempotency WHERE user_id = ? AND key = ?',
+          c.message.author.id,
+          c.idempotencyKey,
+        );
+        if (seen) return { thread: this.readThread(seen.thread_id)!, created: false };
+      }
+      let threadId: string;
+      let messageId: string | null = null;
+      switch (c.type) {
+        case 'open': {
+          const t = c.thread;
+          threadId = t.id;
+          this.db
+            .prepare(
+              `INSERT INTO threads (id, report_id, paragraph_id, kind, visibility, delegation, quote,
+                 proposal, status, author_id, author, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+            )
+            .run(
+              t.id,
+              reportId,
+              t.paragraphId,
+              t.kind,
+              t.visibility,
+              t.delegation,
+              t.quote,
+              t.proposal,
+              c.message.author.id,
+              JSON.stringify(c.message.author),
+              c.message.at,
+            );
+          this.insertMessage(threadId, c);
+          messageId = c.message.id;
+          break;
+        }
+        case 'reply':
+          threadId = c.threadId;
+          if (!this.one('SELECT 1 FROM threads WHERE id = ?', threadId))
+            throw new ConflictError('not-found', 'No such thread.');
+          this.insertMessage(threadId, c);
+          messageId = c.message.id;
+          break;
+        case 'edit': {
+          threadId = this.threadOfMessage(c.messageId);
+          const before = this.one<{ body: string; deleted_at: string | null }>(
+            'SELECT body, deleted_at FROM thread_messages WHERE id = ?',
+            c.messageId,
+          )!;
+          if (before.deleted_at !== null)
+            throw new ConflictError('not-found', 'This message was deleted.');
+          this.db
+            .prepare(
+              'INSERT INTO thread_message_revisions (message_id, body, replaced_at) VALUES (?, ?, ?)',
+            )
+            .run(c.messageId, before.body, c.at);
+          this.db
+            .prepare('UPDATE thread_messages SET body = ?, edited_at = ? WHERE id = ?')
+            .run(c.body, c.at, c.messageId);
+          break;
+        }
+        case 'delete':
+          threadId = this.threadOfMessage(c.messageId);
+          // The words stay in storage (nothing said is lost); every view shows the message as deleted.
+          this.db
+            .prepare(
+              'UPDATE thread_messages SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL',
+            )
+            .run(c.at, c.by, c.messageId);
+          this.scrubEvents(threadId, c.messageId);
+          break;
+        case 'resolve':
+          threadId = c.threadId;
+          this.db
+            .prepare(
+              "UPDATE threads SET status = 'resolved', resolved_by = ?, resolved_at = ? WHERE id = ?",
+            )
+            .run(JSON.stringify(c.by), c.at, threadId);
+          break;
+        case 'reopen':
+          threadId = c.threadId;
+          this.db
+            .prepare(
+              "UPDATE threads SET status = 'open', resolved_by = NULL, resolved_at = NULL WHERE id = ?",
+            )
+            .run(threadId);
+          break;
+        case 'applied':
+          threadId = c.threadId;
+          this.db
+            .prepare('UPDATE threads SET applied_by = ?, applied_at = ? WHERE id = ?')
+            .run(JSON.stringify(c.by), c.at, threadId);
+          break;
+      }
+      const seq = this.one<{ n: number }>(
+        'SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM report_events WHERE report_id = ?',
+        reportId,
+      )!.n;
+      this.db.prepare('UPDATE threads SET seq = ? WHERE id = ?').run(seq, threadId);
+      const thread = this.readThread(threadId);
+      if (!thread || thread.reportId !== reportId)
+        throw new ConflictError('not-found', 'No such thread.');
+      this.db
+        .prepare(
+          'INSERT INTO report_events (report_id, seq, thread_id, audience, payload) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(
+          reportId,
+          seq,
+          threadId,
+          audienceKey({ ...thread, authorId: thread.author.id }),
+          JSON.stringify({ seq, type: 'thread', thread }),
+        );
+      if (messageId) {
+        const add = this.db.prepare(
+          `INSERT INTO inbox (user_id, message_id, thread_id, report_id, reason) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT DO NOTHING`,
+        );
+        for (const n of notify) add.run(n.userId, messageId, threadId, reportId, n.reason);
+      }
+      this.writeAudit(audit);
+      return { thread, created: true };
+    });
+  }
+
+  getThread(id: string): Promise<ThreadView | null> {
+    return this.guard('getThread', () => this.readThread(id));
+  }
+
+  getMessage(id: string): Promise<MessageRef | null> {
+    return this.guard('getMessage', () => {
+      const r = this.one<{ id: string; thread_id: string; author_id: string; deleted_at: string }>(
+        'SELECT id, thread_id, author_id, deleted_at FROM thread_messages WHERE id = ?',
+        id,
+      );
+      return r
+        ? { id: r.id, threadId: r.thread_id, authorId: r.author_id, deleted: r.deleted_at !== null }
+        : null;
+    });
+  }
+
+  listThreads(reportId: string): Promise<ThreadView[]> {
+    return this.guard('listThreads', () => {
+      const rows = this.all<ThreadRow>(
+        'SELECT * FROM threads WHERE report_id = ? ORDER BY created_at, rowid',
+        reportId,
+      );
+      const messages = this.all<MessageRow>(
+        `SELECT m.* FROM thread_messages m JOIN threads t ON t.id = m.thread_id
+         WHERE t.report_id = ? ORDER BY m.created_at, m.rowid`,
+        reportId,
+      );
+      const byThread = new Map<string, MessageRow[]>();
+      for (const m of messages) {
+        const list = byThread.get(m.thread_id) ?? [];
+        list.push(m);
+        byThread.set(m.thread_id, list);
+      }
+      return rows.map((r) => toThreadView(r, byThread.get(r.id) ?? []));
+    });
+  }
+
+  listEvents(reportId: string, afterSeq: number): Promise<StoredEvent[]> {
+    return this.guard('listEvents', () =>
+      this.all<StoredEvent>(
+        'SELECT seq, audience, payload FROM report_events WHERE report_id = ? AND seq > ? ORDER BY seq',
+        reportId,
+        afterSeq,
+      ),
+    );
+  }
+
+  lastEventSeq(reportId: string): Promise<number> {
+    return this.guard(
+      'lastEventSeq',
+      () =>
+        this.one<{ n: number }>(
+          'SELECT COALESCE(MAX(seq), 0) AS n FROM report_events WHERE report_id = ?',
+          reportId,
+        )!.n,
+    );
+  }
+
+  listInbox(userId: string): Promise<StoredInboxItem[]> {
+    return this.guard('listInbox', () =>
+      this.all<{
+        thread_id: string;
+        report_id: string;
+        message_id: string;
+        reason: 'mention' | 'reply';
+        read: number;
+        group_id: string | null;
+        visibility: StoredInboxItem['visibility'];
+        delegation: string | null;
+        author_id: string;
+      }>(
+        `SELECT i.thread_id, i.report_id, i.message_id, i.reason, i.read, r.group_id,
+                t.visibility, t.delegation, t.author_id
+         FROM inbox i JOIN threads t ON t.id = i.thread_id JOIN reports r ON r.id = i.report_id
+         JOIN thread_messages m ON m.id = i.message_id
+         WHERE i.user_id = ? AND m.deleted_at IS NULL ORDER BY m.created_at DESC, m.rowid DESC`,
+        userId,
+      ).map((r) => ({
+        threadId: r.thread_id,
+        reportId: r.report_id,
+        messageId: r.message_id,
+        reason: r.reason,
+        unread: r.read === 0,
+        groupId: r.group_id,
+        visibility: r.visibility,
+        delegation: r.delegation,
+        authorId: r.author_id,
+      })),
+    );
+  }
+
+  markThreadRead(userId: string, threadId: string): Promise<void> {
+    return this.guard('markThreadRead', () => {
+      this.db
+        .prepare('UPDATE inbox SET read = 1 WHERE user_id = ? AND thread_id = ?')
+        .run(userId, threadId);
+    });
   }
 
   async close(): Promise<void> {

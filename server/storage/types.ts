@@ -5,6 +5,13 @@
  * networked implementation fits the same shape. One contract suite (tests/contract) runs
  * against every implementation.
  */
+import type {
+  InboxItem,
+  PersonView,
+  ThreadKind,
+  ThreadView,
+  ThreadVisibility,
+} from '../../shared/comments.js';
 import type { Role } from '../../shared/roles.js';
 import type { TemplateId } from '../../shared/templates.js';
 
@@ -113,6 +120,66 @@ export interface AuditRecord extends AuditEvent {
   id: number;
 }
 
+/** A new message (opening or reply) as the command service made it. */
+export interface NewMessage {
+  id: string;
+  author: PersonView;
+  body: string;
+  mentions: string[];
+  at: string;
+}
+
+/** One comment-thread command, applied by Storage.applyThreadCommand in one transaction. */
+export type ThreadCommand =
+  | {
+      type: 'open';
+      idempotencyKey: string;
+      thread: {
+        id: string;
+        paragraphId: string;
+        kind: ThreadKind;
+        visibility: ThreadVisibility;
+        delegation: string | null;
+        quote: string | null;
+        proposal: string | null;
+      };
+      message: NewMessage;
+    }
+  | { type: 'reply'; idempotencyKey: string; threadId: string; message: NewMessage }
+  | { type: 'edit'; messageId: string; body: string; at: string }
+  | { type: 'delete'; messageId: string; by: string; at: string }
+  | { type: 'resolve'; threadId: string; by: PersonView; at: string }
+  | { type: 'reopen'; threadId: string; at: string }
+  | { type: 'applied'; threadId: string; by: PersonView; at: string };
+
+export interface ThreadCommandResult {
+  thread: ThreadView;
+  /** False when an idempotency key was replayed: nothing was written. */
+  created: boolean;
+}
+
+/** A stored report event (one row per thread change, in per-report seq order). */
+export interface StoredEvent {
+  seq: number;
+  audience: string;
+  payload: string;
+}
+
+/** An inbox item with what is needed to decide whether its owner may still see the thread. */
+export interface StoredInboxItem extends InboxItem {
+  groupId: string | null;
+  visibility: ThreadVisibility;
+  delegation: string | null;
+  authorId: string;
+}
+
+export interface MessageRef {
+  id: string;
+  threadId: string;
+  authorId: string;
+  deleted: boolean;
+}
+
 /** Thrown by a transactional call whose precondition failed (nothing was written). */
 export class ConflictError extends Error {
   constructor(
@@ -209,6 +276,28 @@ export interface Storage {
   listAudit(groupId: string, options: { limit: number; beforeId?: number }): Promise<AuditRecord[]>;
   /** Reports of every group the user belongs to. */
   listReportsForUser(userId: string): Promise<ReportRecord[]>;
+
+  // --- comment threads (each command one transaction with its audit event and report event) ---
+
+  /**
+   * Applies one thread command with its audit event, its inbox notifications and a report event
+   * row (next per-report seq, `audience` from the thread), in one transaction. A replayed
+   * idempotency key (same user) writes nothing and returns the thread as it is now.
+   */
+  applyThreadCommand(
+    reportId: string,
+    command: ThreadCommand,
+    audit: AuditEvent,
+    notify: ReadonlyArray<{ userId: string; reason: 'mention' | 'reply' }>,
+  ): Promise<ThreadCommandResult>;
+  getThread(id: string): Promise<ThreadView | null>;
+  getMessage(id: string): Promise<MessageRef | null>;
+  listThreads(reportId: string): Promise<ThreadView[]>;
+  /** Events of a report with seq > afterSeq, in order. */
+  listEvents(reportId: string, afterSeq: number): Promise<StoredEvent[]>;
+  lastEventSeq(reportId: string): Promise<number>;
+  listInbox(userId: string): Promise<StoredInboxItem[]>;
+  markThreadRead(userId: string, threadId: string): Promise<void>;
 
   /** Flushes pending appends and releases the storage. */
   close(): Promise<void>;

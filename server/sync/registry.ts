@@ -57,6 +57,19 @@ export class ReportRegistry {
     return report;
   }
 
+  /**
+   * Runs `fn` on the live report (loading it if needed) and lets the registry unload it again
+   * afterwards when no client holds it (headless use: export, validation).
+   */
+  async withReport<T>(id: string, fn: (report: LiveReport) => T | Promise<T>): Promise<T> {
+    const report = await this.acquire(id);
+    try {
+      return await fn(report);
+    } finally {
+      if (report.peers.size === 0) this.scheduleUnload(report);
+    }
+  }
+
   private async load(id: string): Promise<LiveReport> {
     const stored = await this.options.storage.loadDocument(id);
     if (!stored) throw new UnknownReportError(`no report ${id}`);
