@@ -129,6 +129,8 @@ function samePresence(a: unknown, b: PresenceUser): boolean {
 
 export class LiveReport {
   readonly peers = new Set<Peer>();
+  /** Server-side work in progress on this report without a socket (exports); it stays loaded. */
+  holds = 0;
   readonly awareness: awarenessProtocol.Awareness;
   private doc: Y.Doc | null = null;
   /** The whole document as one update, while no edit has made it stale. */

@@ -63,10 +63,12 @@ export class ReportRegistry {
    */
   async withReport<T>(id: string, fn: (report: LiveReport) => T | Promise<T>): Promise<T> {
     const report = await this.acquire(id);
+    report.holds++;
     try {
       return await fn(report);
     } finally {
-      if (report.peers.size === 0) this.scheduleUnload(report);
+      report.holds--;
+      if (report.peers.size === 0 && report.holds === 0) this.scheduleUnload(report);
     }
   }
 
@@ -97,7 +99,7 @@ export class ReportRegistry {
     this.cancelUnload(report.id);
     const timer = setTimeout(() => {
       this.timers.delete(report.id);
-      if (report.peers.size === 0) void this.unload(report);
+      if (report.peers.size === 0 && report.holds === 0) void this.unload(report);
     }, this.options.unloadGraceMs);
     timer.unref();
     this.timers.set(report.id, timer);

@@ -131,3 +131,32 @@ describe('report registry', () => {
     for (let i = 0; i < 10; i++) assert.match(reportXml(late.doc), new RegExp(`write ${i}\\. `));
   });
 });
+
+describe('server-side work without a socket', () => {
+  test('a report held by one export is not unloaded when another export on it finishes', async () => {
+    const server = await startTestServer({ config: { unloadGraceMs: 30 } });
+    try {
+      const { id } = await server.createReport('Held');
+      let releaseSecond!: () => void;
+      const secondHeld = new Promise<void>((resolve) => {
+        releaseSecond = resolve;
+      });
+      let destroyedUnderSecond = false;
+      const second = server.app.registry.withReport(id, async (live) => {
+        await secondHeld;
+        // The document must still be usable after the first export's grace period has passed.
+        destroyedUnderSecond = live.ydoc().isDestroyed;
+      });
+      await server.app.registry.withReport(id, () => {});
+      // Several grace periods pass while the second export still holds the report.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      assert.equal(server.app.registry.openCount, 1, 'the report was unloaded while still held');
+      releaseSecond();
+      await second;
+      assert.equal(destroyedUnderSecond, false);
+      await waitFor(() => server.app.registry.openCount === 0, 'unload after the last hold');
+    } finally {
+      await server.close();
+    }
+  });
+});
