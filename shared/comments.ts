@@ -2,7 +2,7 @@
  * Comment threads: the types client and server share, and the one rule for who may see a
  * thread. Threads point at a paragraph id, never at a number. No Node or DOM imports.
  */
-import type { Role } from './roles.js';
+import { type Role, roleCan } from './roles.js';
 
 export const THREAD_VISIBILITIES = ['group', 'delegation', 'chair'] as const;
 export type ThreadVisibility = (typeof THREAD_VISIBILITIES)[number];
@@ -94,12 +94,12 @@ export function canSeeThread(viewer: Viewer, t: ThreadAudience): boolean {
       return true;
     case 'delegation':
       return (
-        viewer.role === 'expert' && t.delegation !== null && viewer.represents === t.delegation
+        roleCan(viewer.role, 'delegationThreads') &&
+        t.delegation !== null &&
+        viewer.represents === t.delegation
       );
     case 'chair':
-      return (
-        viewer.role === 'chair' || viewer.role === 'secretariat' || viewer.userId === t.authorId
-      );
+      return roleCan(viewer.role, 'chairThreads') || viewer.userId === t.authorId;
   }
 }
 

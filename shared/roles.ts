@@ -22,6 +22,8 @@ export const ACTIONS = {
   read: 'Read the text and threads',
   editText: 'Edit the text',
   comment: 'Comment',
+  delegationThreads: "Read and open their delegation's private threads",
+  chairThreads: 'Read threads addressed to the chair',
   resolveAnyThread: 'Resolve or reopen any thread',
   deleteOthersMessages: "Delete others' messages",
   applyProposal: 'Apply a proposal',
@@ -34,6 +36,7 @@ export const ACTIONS = {
   createReport: 'Create and rename reports',
   export: 'Export',
   manageMembers: 'Manage members and invitations',
+  manageChairs: 'Appoint, change or remove a chair',
   viewAudit: 'View and export the audit log',
 } as const;
 
@@ -44,6 +47,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   read: ['chair', 'secretariat', 'expert', 'observer'],
   editText: ['chair', 'secretariat', 'expert'],
   comment: ['chair', 'secretariat', 'expert'],
+  delegationThreads: ['expert'],
+  chairThreads: ['chair', 'secretariat'],
   resolveAnyThread: ['chair'],
   deleteOthersMessages: ['chair', 'secretariat'],
   applyProposal: ['chair', 'secretariat'],
@@ -56,6 +61,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   createReport: ['chair', 'secretariat'],
   export: ['chair', 'secretariat', 'expert'],
   manageMembers: ['chair', 'secretariat'],
+  manageChairs: ['chair'],
   viewAudit: ['chair', 'secretariat'],
 };
 

@@ -92,7 +92,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const me = await memberFor(app, req, req.params.gid, 'manageMembers');
-      if (req.body.role === 'chair' && me.role !== 'chair')
+      if (req.body.role === 'chair' && !can(me, 'manageChairs'))
         throw new HttpError(403, 'Only a chair can invite a chair.');
       const represents = normaliseRepresents(req.body.role, req.body.represents);
       const token = newToken();
@@ -151,7 +151,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
       const me = await memberFor(app, req, req.params.gid, 'manageMembers');
       const target = await storage.getMembership(req.params.gid, req.params.uid);
       if (!target) throw new HttpError(404, 'No such member.');
-      if ((req.body.role === 'chair' || target.role === 'chair') && me.role !== 'chair') {
+      if ((req.body.role === 'chair' || target.role === 'chair') && !can(me, 'manageChairs')) {
         throw new HttpError(403, 'Only a chair can appoint or change a chair.');
       }
       const represents = normaliseRepresents(req.body.role, req.body.represents);
@@ -198,7 +198,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
       const me = await memberFor(app, req, req.params.gid, 'manageMembers');
       const target = await storage.getMembership(req.params.gid, req.params.uid);
       if (!target) throw new HttpError(404, 'No such member.');
-      if (target.role === 'chair' && me.role !== 'chair')
+      if (target.role === 'chair' && !can(me, 'manageChairs'))
         throw new HttpError(403, 'Only a chair can remove a chair.');
       await storage
         .removeMember(

@@ -262,7 +262,7 @@ export async function threadRoutes(app: FastifyInstance): Promise<void> {
         throw new HttpError(400, 'A proposal needs its proposed text (proposal).');
       if (b.kind === 'comment' && b.proposal !== undefined)
         throw new HttpError(400, 'Only a proposal carries proposed text.');
-      if (visibility === 'delegation' && (member.role !== 'expert' || !member.represents))
+      if (visibility === 'delegation' && (!can(member, 'delegationThreads') || !member.represents))
         throw new HttpError(
           403,
           'Only an expert representing a State can open a delegation thread.',

@@ -22,7 +22,14 @@ import {
 import { startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
 
 /** Actions with an endpoint today: tested cell by cell below. */
-const TESTED = ['read', 'editText', 'createReport', 'manageMembers', 'viewAudit'] as const;
+const TESTED = [
+  'read',
+  'editText',
+  'createReport',
+  'manageMembers',
+  'manageChairs',
+  'viewAudit',
+] as const;
 
 /** Actions whose cells are tested role by role in the suite of their own feature. */
 const TESTED_ELSEWHERE: Readonly<Partial<Record<Action, string>>> = {
@@ -30,6 +37,8 @@ const TESTED_ELSEWHERE: Readonly<Partial<Record<Action, string>>> = {
   resolveAnyThread: 'comments-threads.test.ts',
   deleteOthersMessages: 'comments-threads.test.ts',
   applyProposal: 'comments-threads.test.ts',
+  delegationThreads: '../unit/thread-visibility.test.ts',
+  chairThreads: '../unit/thread-visibility.test.ts',
 };
 
 /** Actions of the matrix that nothing in the server exposes yet. */
@@ -173,6 +182,23 @@ const checks: Record<(typeof TESTED)[number], (role: Role) => Promise<void>> = {
     assert.equal(title === `Renamed by ${role}`, roleCan(role, 'createReport'), title);
   },
 
+  async manageChairs(role) {
+    const user = as(role);
+    const g = server.groupId;
+    const invite = await server.request('POST', `/api/groups/${g}/invitations`, {
+      as: user,
+      body: { role: 'chair' },
+    });
+    await expectStatus(invite, expected(role, 'manageChairs', 201), 'POST chair invitation');
+    const target = await server.addUser('expert', 'Future Chair State');
+    const promote = await server.request('PATCH', `/api/groups/${g}/members/${target.id}`, {
+      as: user,
+      body: { role: 'chair' },
+    });
+    await expectStatus(promote, expected(role, 'manageChairs', 200), 'PATCH member to chair');
+    const after = await server.app.storage.getMembership(g, target.id);
+    assert.equal(after!.role, roleCan(role, 'manageChairs') ? 'chair' : 'expert');
+  },
   async manageMembers(role) {
     const user = as(role);
     const g = server.groupId;
