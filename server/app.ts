@@ -62,9 +62,10 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   const app = Fastify({
     logger: { level: config.logLevel },
     requestIdHeader: 'x-request-id',
-    // Fastify's default (removeAdditional: true) silently strips properties that a schema's
-    // `additionalProperties: false` forbids; refuse them with a 400 instead.
-    ajv: { customOptions: { removeAdditional: false } },
+
+    // Fastify's defaults strip properties that `additionalProperties: false` forbids and coerce
+    // types (['a'] becomes 'a', 5 becomes '5'): refuse both with a 400 instead.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
   const storage =
     deps.storage ??

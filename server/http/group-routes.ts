@@ -224,7 +224,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{
     Params: { gid: string };
-    Querystring: { format?: 'json' | 'csv'; limit?: number; before?: number };
+    Querystring: { format?: 'json' | 'csv'; limit?: string; before?: string };
   }>(
     '/api/groups/:gid/audit',
     {
@@ -235,8 +235,9 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
           additionalProperties: false,
           properties: {
             format: { type: 'string', enum: ['json', 'csv'] },
-            limit: { type: 'integer', minimum: 1, maximum: 100000 },
-            before: { type: 'integer', minimum: 1 },
+            // Query values are strings (bodies are not coerced, so neither are these).
+            limit: { type: 'string', pattern: '^(100000|[1-9][0-9]{0,4})$' },
+            before: { type: 'string', pattern: '^[1-9][0-9]{0,15}$' },
           },
         },
       },
@@ -244,8 +245,8 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       await memberFor(app, req, req.params.gid, 'viewAudit');
       const rows = await storage.listAudit(req.params.gid, {
-        limit: req.query.limit ?? 1000,
-        ...(req.query.before ? { beforeId: req.query.before } : {}),
+        limit: req.query.limit ? Number(req.query.limit) : 1000,
+        ...(req.query.before ? { beforeId: Number(req.query.before) } : {}),
       });
       if (req.query.format === 'csv') {
         return reply

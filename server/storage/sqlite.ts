@@ -764,6 +764,15 @@ export class SqliteStorage implements Storage {
 
   addMember(member: MemberRecord, audit: AuditEvent): Promise<void> {
     return this.tx('addMember', () => {
+      const before = toMember(
+        this.one(
+          'SELECT * FROM memberships WHERE group_id = ? AND user_id = ?',
+          member.groupId,
+          member.userId,
+        ),
+      );
+      if (before?.role === 'chair' && member.role !== 'chair')
+        this.assertNotLastChair(member.groupId, member.userId);
       this.insertMember(member);
       this.writeAudit(audit);
     });

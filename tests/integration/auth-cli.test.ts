@@ -196,6 +196,43 @@ describe('operator CLI', () => {
     assert.deepEqual([me.groups[0]?.role, me.groups[0]?.represents], ['expert', 'Kenya']);
   });
 
+  test('member add cannot demote the last chair of a group', async () => {
+    const dir = tempDir('concord-cli-chair-');
+    const gid = /group (g_\S+)/.exec(await ok(dir, ['group', 'create', '--name', 'G']))![1]!;
+    await ok(dir, [
+      'user',
+      'create',
+      '--email',
+      'chair@x.example',
+      '--name',
+      'Chair',
+      '--password',
+      'long-enough-pw',
+      '--group',
+      gid,
+      '--role',
+      'chair',
+    ]);
+    const run = await cli(dir, [
+      'member',
+      'add',
+      '--group',
+      gid,
+      '--email',
+      'chair@x.example',
+      '--role',
+      'expert',
+      '--represents',
+      'Chad',
+    ]);
+    assert.equal(run.code, 2, run.stdout);
+    assert.match(run.stderr, /at least one chair/);
+    await withStorage(dir, async (storage) => {
+      const [member] = await storage.listMembers(gid);
+      assert.equal(member!.role, 'chair');
+    });
+  });
+
   test('bad input exits 2 with a message and changes nothing', async () => {
     const dir = tempDir('concord-cli-bad-');
     const gid = /group (g_\S+)/.exec(await ok(dir, ['group', 'create', '--name', 'G']))![1]!;

@@ -239,6 +239,22 @@ const checks: Record<(typeof TESTED)[number], (role: Role) => Promise<void>> = {
     if (status === 200) {
       assert.match(csv.headers.get('content-type') ?? '', /^text\/csv/);
       assert.match(csvBody, /^id,at,actor,action,target,detail,ip,requestId\r\n/);
+      // Paging: newest first, `limit` events, `before` an id.
+      const page = (await (
+        await server.request('GET', `${base}?limit=2`, { as: user })
+      ).json()) as {
+        events: Array<{ id: number }>;
+      };
+      assert.equal(page.events.length, 2);
+      const next = (await (
+        await server.request('GET', `${base}?limit=1&before=${page.events[1]!.id}`, { as: user })
+      ).json()) as { events: Array<{ id: number }> };
+      assert.ok(next.events[0]!.id < page.events[1]!.id);
+      await expectStatus(
+        await server.request('GET', `${base}?limit=abc`, { as: user }),
+        400,
+        'limit=abc',
+      );
     }
   },
 };

@@ -145,6 +145,8 @@ describe('POST /api/reports', () => {
       ['JSON null', 'null', { 'content-type': 'application/json' }],
       ['JSON string', '"A report"', { 'content-type': 'application/json' }],
       ['title of the wrong type', { ...good, title: { text: 'A report' } }],
+      ['title as an array (not coerced)', { ...good, title: ['A report'] }],
+      ['title as a number (not coerced)', { ...good, title: 42 }],
     ];
     const before = (await (await server.request('GET', '/api/reports')).json()) as {
       reports: unknown[];
