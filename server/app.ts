@@ -191,9 +191,19 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
       },
     },
     (socket, req) => {
+      // Nothing below may close over `req`: a closure that did would keep the whole request
+      // (headers, raw message) alive as long as the socket. Take what is needed now.
       const { report, member } = req.syncTarget!;
       const auth = req.auth!;
-      const savedRaw = req.query[SyncParam.saved];
+      const log = req.log;
+      const query = req.query;
+      const auditBase = app.auditEvent(req, {
+        action: '',
+        groupId: report.groupId,
+        target: report.id,
+        detail: null,
+      });
+      const savedRaw = query[SyncParam.saved];
       const saved = savedRaw !== undefined && /^\d{1,10}$/.test(savedRaw) ? Number(savedRaw) : null;
       const identity: ConnectionIdentity = {
         userId: auth.user.id,
@@ -209,22 +219,20 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
         },
         audit: (action, detail) =>
           storage
-            .appendAudit(
-              app.auditEvent(req, { action, groupId: report.groupId, target: report.id, detail }),
-            )
-            .catch((err: unknown) => req.log.error({ err }, 'audit append failed')),
+            .appendAudit({ ...auditBase, at: new Date().toISOString(), action, detail })
+            .catch((err: unknown) => log.error({ err }, 'audit append failed')),
       };
       // Listeners first, before anything is awaited: frames that arrive early are queued.
-      const conn = new SyncConnection(socket, report.id, saved, identity, req.log);
+      const conn = new SyncConnection(socket, report.id, saved, identity, log);
       app.peers.add(conn);
-      const eventsRaw = req.query[SyncParam.events];
+      const eventsRaw = query[SyncParam.events];
       const eventsAfter =
         eventsRaw !== undefined && /^\d{1,15}$/.test(eventsRaw) ? Number(eventsRaw) : null;
       socket.on('close', () => {
         app.peers.remove(conn);
         app.reportEvents.unsubscribe(report.id, conn);
       });
-      const schemaRaw = req.query[SyncParam.schema];
+      const schemaRaw = query[SyncParam.schema];
       if (schemaRaw !== undefined && !(Number(schemaRaw) >= SCHEMA_VERSION)) {
         conn.close(
           CloseCode.SchemaTooOld,
@@ -243,7 +251,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
           if (err instanceof UnknownReportError)
             conn.close(CloseCode.UnknownReport, 'unknown report');
           else {
-            req.log.error({ err, report: report.id }, 'could not load report');
+            log.error({ err, report: report.id }, 'could not load report');
             conn.close(CloseCode.StorageUnavailable, 'storage unavailable, retrying');
           }
         },
