@@ -90,7 +90,8 @@ export const CONFIG_VARIABLES: ReadonlyArray<Variable<any>> = [
     name: 'CONCORD_HOST',
     key: 'host',
     default: '127.0.0.1',
-    description: 'Address to listen on. Loopback by default until accounts exist.',
+    description:
+      'Address to listen on. Loopback by default; set 0.0.0.0 behind a TLS-terminating proxy (with CONCORD_PUBLIC_URL).',
     parse: nonEmpty,
   },
   {
