@@ -13,6 +13,11 @@ const groupParams = {
   required: ['gid'],
   properties: { gid: { type: 'string', pattern: GROUP_ID_PATTERN } },
 } as const;
+const memberParams = {
+  type: 'object',
+  required: ['gid', 'uid'],
+  properties: { gid: groupParams.properties.gid, uid: { type: 'string', maxLength: 40 } },
+} as const;
 const representsSchema = { type: ['string', 'null'], maxLength: 120 } as const;
 
 /** The caller's membership in a group, checked for `action`; 404 for non-members (no probing). */
@@ -134,11 +139,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     '/api/groups/:gid/members/:uid',
     {
       schema: {
-        params: {
-          type: 'object',
-          required: ['gid', 'uid'],
-          properties: { gid: groupParams.properties.gid, uid: { type: 'string', maxLength: 40 } },
-        },
+        params: memberParams,
         body: {
           type: 'object',
           required: ['role'],
@@ -187,11 +188,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     '/api/groups/:gid/members/:uid',
     {
       schema: {
-        params: {
-          type: 'object',
-          required: ['gid', 'uid'],
-          properties: { gid: groupParams.properties.gid, uid: { type: 'string', maxLength: 40 } },
-        },
+        params: memberParams,
       },
     },
     async (req, reply) => {

@@ -5,6 +5,8 @@
  * networked implementation fits the same shape. One contract suite (tests/contract) runs
  * against every implementation.
  */
+
+import type { ReportSummary } from '../../shared/api.js';
 import type {
   InboxItem,
   PersonView,
@@ -13,18 +15,9 @@ import type {
   ThreadVisibility,
 } from '../../shared/comments.js';
 import type { Role } from '../../shared/roles.js';
-import type { TemplateId } from '../../shared/templates.js';
 
-export interface ReportRecord {
-  id: string;
-  /** The group that owns the report (null only for reports made before accounts existed). */
-  groupId: string | null;
-  title: string;
-  template: TemplateId;
-  /** ISO 8601, UTC. */
-  createdAt: string;
-  updatedAt: string;
-}
+/** A report's metadata as stored: the same shape the API presents (shared/api.ts). */
+export type ReportRecord = ReportSummary;
 
 /** A whole document as one Yjs update, with its state vector (kept so a cold load needs no parse). */
 export interface Snapshot {
