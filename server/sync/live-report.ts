@@ -148,6 +148,8 @@ export class LiveReport {
   private readonly bindings: Map<number, string>;
   /** Bindings introduced by the update being applied, written with its append. */
   private pendingBinding: ClientBinding | undefined;
+  /** Awareness client id → the user who first published with it in this report. */
+  private readonly presenceOwners = new Map<number, string>();
   /** Presence entries changed since the last presence batch went out. */
   private readonly presenceDirty = new Set<number>();
   private presenceTimer: NodeJS.Timeout | null = null;
@@ -375,10 +377,21 @@ export class LiveReport {
         if (frame.length > MAX_PRESENCE_BYTES || message.entries.length !== 1) return;
         const entry = message.entries[0]!;
         if (peer.presenceClient === null) {
+          // A presence id belongs to the user who first used it here (or who writes with it as
+          // a Yjs client id): nobody else may take it, not even while its owner reconnects.
+          const owner =
+            this.presenceOwners.get(entry.clientId) ?? this.bindings.get(entry.clientId);
+          if (owner !== undefined && owner !== peer.userId) return;
           for (const other of this.peers) {
-            if (other !== peer && other.presenceClient === entry.clientId) return;
+            if (
+              other !== peer &&
+              other.presenceClient === entry.clientId &&
+              other.userId !== peer.userId
+            )
+              return;
           }
           peer.presenceClient = entry.clientId;
+          this.presenceOwners.set(entry.clientId, peer.userId);
         } else if (entry.clientId !== peer.presenceClient) {
           return;
         }
