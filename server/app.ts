@@ -270,6 +270,28 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     );
   }
 
+  // Keepalive: a peer that vanished without closing (a dropped network) would otherwise hold its
+  // report open for ever. Ping every socket; terminate one that missed the previous ping.
+  const alive = new WeakSet<object>();
+  app.websocketServer.on('connection', (ws) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+  });
+  const keepalive = setInterval(() => {
+    for (const ws of app.websocketServer.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, config.keepaliveMs);
+  keepalive.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(keepalive);
+  });
+
   app.addHook('onClose', async () => {
     await storage.close();
   });

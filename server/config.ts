@@ -19,6 +19,7 @@ export interface Config {
   sqliteSynchronous: SqliteSynchronous;
   compactEvery: number;
   presenceBatchMs: number;
+  keepaliveMs: number;
   shutdownTimeoutMs: number;
   clientDir: string;
   publicUrl: string | null;
@@ -151,6 +152,14 @@ export const CONFIG_VARIABLES: ReadonlyArray<Variable<any>> = [
     description:
       'Presence (cursors) changes are gathered this long and sent as one message per recipient; 0 relays each at once.',
     parse: integer(0, 1000),
+  },
+  {
+    name: 'CONCORD_KEEPALIVE_MS',
+    key: 'keepaliveMs',
+    default: '30000',
+    description:
+      'Every sync socket is pinged this often; one that has not answered the previous ping is closed (a peer gone without a goodbye).',
+    parse: integer(100, 3_600_000),
   },
   {
     name: 'CONCORD_SHUTDOWN_TIMEOUT_MS',

@@ -21,6 +21,7 @@ const BAD: Record<string, string[]> = {
   CONCORD_MAX_MESSAGE_BYTES: ['10', '1023', String(64 * 1024 * 1024 + 1), '1MB'],
   CONCORD_UNLOAD_GRACE_MS: ['-5', 'soon', String(24 * 3600 * 1000 + 1)],
   CONCORD_PRESENCE_BATCH_MS: ['-1', '1001', 'fast'],
+  CONCORD_KEEPALIVE_MS: ['99', '0', '30s', '3600001'],
   CONCORD_SQLITE_SYNCHRONOUS: ['sometimes', 'EXTRA', 'true'],
   CONCORD_COMPACT_EVERY: ['0', 'often', '1000001'],
   CONCORD_SHUTDOWN_TIMEOUT_MS: ['99', '1.5', '600001'],
