@@ -48,6 +48,7 @@ export function createEditor(
   mount: HTMLElement,
   session: ReportSession,
   isEditable: () => boolean = () => true,
+  extraPlugins: readonly Plugin[] = [],
 ): EditorView {
   const { doc, mapping } = initProseMirrorDoc(session.fragment, schema);
   const state = EditorState.create({
@@ -74,6 +75,7 @@ export function createEditor(
       keymap(baseKeymap),
       paragraphIdsPlugin(),
       numberingPlugin(),
+      ...extraPlugins,
     ],
   });
   return new EditorView(mount, {

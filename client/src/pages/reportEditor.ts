@@ -3,12 +3,17 @@
  * badge). Editable only when the user's role in the report's group may edit the text; a role
  * change (close code 4409) switches it without a reload.
  */
+
+import { keymap } from 'prosemirror-keymap';
+import { Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { REPORT_TITLE_MAX } from '../../../shared/api.js';
 import { CloseCode, closeReasonText, REPORT_ID_RE } from '../../../shared/protocol.js';
 import { roleCan } from '../../../shared/roles.js';
 import { errorMessage, renameReport } from '../api.js';
-import { setCurrentGroup } from '../auth.js';
+import { currentMe, setCurrentGroup } from '../auth.js';
+import { badgesPlugin } from '../comments/badges.js';
+import { CommentsPanel } from '../comments/panel.js';
 import { createEditor } from '../editor/view.js';
 import { roleAndState } from '../identity.js';
 import { SAVE_STATE_TEXT } from '../sync/saveState.js';
@@ -113,14 +118,56 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
     className: 'save-state',
     attrs: { 'data-testid': 'save-state', role: 'status', 'aria-live': 'polite' },
   });
-  replaceChildren(headerAside, presence.element, readOnlyBadge, saveState);
+  // Header: unread mentions and replies (GET /api/inbox), refreshed when a thread changes.
+  const inbox = h('span', {
+    className: 'inbox-count',
+    attrs: { 'data-testid': 'inbox-count', role: 'status', title: 'Unread mentions and replies' },
+  });
+  inbox.hidden = true;
+  let inboxTimer: ReturnType<typeof setTimeout> | null = null;
+  const refreshInbox = () => {
+    if (inboxTimer) return;
+    inboxTimer = setTimeout(() => {
+      inboxTimer = null;
+      session.threads
+        .inboxUnread()
+        .then((unread) => {
+          if (!alive) return;
+          inbox.textContent = `Inbox ${unread}`;
+          inbox.classList.toggle('is-unread', unread > 0);
+          inbox.hidden = false;
+        })
+        .catch(() => {});
+    }, 300);
+  };
+  const stopInbox = session.threads.subscribe(refreshInbox);
+  refreshInbox();
+  replaceChildren(headerAside, presence.element, inbox, readOnlyBadge, saveState);
 
   // Body: a sheet that holds the editor once the first sync is done and the role is known.
   const sheet = h('article', { className: 'sheet', attrs: { 'data-testid': 'sheet' } });
   const placeholder = h('p', { className: 'muted sheet-loading' }, 'Opening the report…');
   sheet.append(placeholder);
   const help = h('p', { className: 'editor-help muted', attrs: { 'data-testid': 'editor-help' } });
-  replaceChildren(main, h('div', { className: 'page editor-page' }, sheet, help));
+  // The comments panel beside the sheet.
+  const comments = new CommentsPanel({
+    store: session.threads,
+    access: () => session.access,
+    view: () => view,
+  });
+  replaceChildren(
+    main,
+    h(
+      'div',
+      { className: 'page editor-page has-comments' },
+      h(
+        'div',
+        { className: 'editor-columns' },
+        h('div', { className: 'editor-column' }, sheet, help),
+        comments.element,
+      ),
+    ),
+  );
 
   const bannerText = h('p', {
     className: 'banner',
@@ -157,10 +204,17 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
   const isEditable = () => session.canEdit && !session.notice?.fatal;
   let shownEditable: boolean | null = null;
 
+  let shownAudience = '';
   const render = () => {
     if (!alive) return;
     const access = session.access;
     if (access) {
+      // The comment controls follow the role (a change arrives without a reload).
+      const audience = `${access.role}|${access.represents ?? ''}`;
+      if (audience !== shownAudience) {
+        shownAudience = audience;
+        comments.render();
+      }
       setCurrentGroup(access.report.groupId);
       if (!currentTitle) setTitle(access.report.title);
       const renamable = roleCan(access.role, 'createReport');
@@ -202,8 +256,21 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
     }
     if (!view && session.hasSynced && access) {
       placeholder.remove();
-      view = createEditor(sheet, session, isEditable);
+      const me = currentMe();
+      if (me) session.threads.setUser(me.user.id);
+      view = createEditor(sheet, session, isEditable, [
+        badgesPlugin((paragraphId) => comments.showParagraph(paragraphId)),
+        keymap({ 'Mod-Alt-m': () => comments.openForm() }),
+        new Plugin({
+          view: () => ({
+            update: (v, prev) => {
+              if (v.state.doc !== prev.doc) comments.docChanged();
+            },
+          }),
+        }),
+      ]);
       shownEditable = isEditable();
+      comments.render();
     } else if (!view && notice?.fatal) {
       placeholder.textContent = '';
     }
@@ -221,6 +288,9 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
     alive = false;
     unsubscribe();
     presence.destroy();
+    comments.destroy();
+    stopInbox();
+    if (inboxTimer) clearTimeout(inboxTimer);
     view?.destroy();
     view = null;
     bannerText.remove();

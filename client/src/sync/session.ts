@@ -4,9 +4,11 @@
  * whether the editor is editable). A session outlives the editor page while it holds changes the
  * server has not confirmed, so leaving a report never drops a word typed offline.
  */
+import * as decoding from 'lib0/decoding';
 import * as authProtocol from 'y-protocols/auth';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import type { ReportEvent } from '../../../shared/comments.js';
 import {
   CloseCode,
   closeReasonText,
@@ -22,6 +24,7 @@ import { roleCan } from '../../../shared/roles.js';
 import { REPORT_FRAGMENT, SCHEMA_VERSION } from '../../../shared/schema.js';
 import { ApiRequestError, getReport, type ReportAccess, reportUnauthorized } from '../api.js';
 import { currentMe, onAuthChange, refreshMe, updateMembership } from '../auth.js';
+import { ThreadStore } from '../comments/store.js';
 import { presenceUser } from '../identity.js';
 import { computeSaveState, DurableClocks, type SaveState } from './saveState.js';
 
@@ -54,6 +57,8 @@ export class ReportSession {
   readonly doc = new Y.Doc();
   readonly fragment: Y.XmlFragment;
   readonly provider: WebsocketProvider;
+  /** The report's comment threads, kept live by MessageType.Event. */
+  readonly threads: ThreadStore;
   /** True once the first sync with the server completed (the editor waits for it). */
   hasSynced = false;
   saveState: SaveState = 'offline';
@@ -80,6 +85,7 @@ export class ReportSession {
 
   constructor(readonly reportId: string) {
     this.fragment = this.doc.getXmlFragment(REPORT_FRAGMENT);
+    this.threads = new ThreadStore(reportId);
     this.provider = new WebsocketProvider(syncServerUrl(), reportId, this.doc, {
       connect: false,
       params: {
@@ -109,6 +115,16 @@ export class ReportSession {
       if (this.serverNotice.code === 'read-only') void this.loadAccess();
       this.refresh();
     };
+    // A comment thread changed: replace it in the store; reconnecting asks for what came after.
+    this.provider.messageHandlers[MessageType.Event] = (_encoder, decoder) => {
+      try {
+        const event = JSON.parse(decoding.readVarString(decoder)) as ReportEvent;
+        this.threads.applyEvent(event);
+      } catch {
+        // A malformed event is ignored; the next reconnection replays from the last seq.
+      }
+    };
+    this.threads.subscribe(this.syncEventsParam);
     // The protocol's permission-denied message comes with a Notice that says it in words; the
     // stock handler would only log a console warning.
     this.provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) => {
@@ -221,6 +237,15 @@ export class ReportSession {
     this.listeners.clear();
   }
 
+  /** y-websocket rebuilds its URL from `params` on every reconnection. */
+  private readonly syncEventsParam = () => {
+    if (!this.threads.loaded) return;
+    const seq = String(this.threads.seq);
+    if (this.provider.params[SyncParam.events] !== seq) {
+      this.provider.params = { ...this.provider.params, [SyncParam.events]: seq };
+    }
+  };
+
   private readonly refresh = () => {
     if (this.destroyed) return;
     // Yjs picks a new clientID when it sees another client use ours; the server must then be
@@ -245,6 +270,19 @@ export class ReportSession {
   private readonly onSync = (synced: boolean) => {
     if (synced) {
       this.hasSynced = true;
+      this.threads.retryFailed();
+      if (!this.threads.loaded) {
+        // The list could not be fetched before connecting: fetch it now, and reconnect so that
+        // the server sends the events after its seq.
+        void this.threads
+          .load()
+          .then(() => {
+            if (this.destroyed || !this.provider.wsconnected) return;
+            this.provider.disconnect();
+            this.provider.connect();
+          })
+          .catch(() => {});
+      }
       if (this.notice && !this.notice.fatal) this.notice = null;
     }
     this.refresh();
@@ -313,9 +351,21 @@ export class ReportSession {
             code: CloseCode.UnknownReport,
           };
         } else {
+          // Another role or State may see other threads: the list is fetched again.
+          const audienceChanged =
+            this.access !== null &&
+            (this.access.role !== access.role || this.access.represents !== access.represents);
           this.access = access;
           if (access.report.groupId) {
             updateMembership(access.report.groupId, access.role, access.represents);
+          }
+          const me = currentMe();
+          if (me) this.threads.setUser(me.user.id);
+          if (audienceChanged) void this.threads.load(true).catch(() => {});
+          else if (!this.threads.loaded) {
+            // The threads first: their seq tells the server which events to send from then on.
+            await this.threads.load().catch(() => {});
+            if (this.destroyed) return;
           }
           if (!this.provider.shouldConnect && !this.notice?.fatal) this.provider.connect();
           this.announce();

@@ -1,0 +1,96 @@
+/**
+ * Margin badges: per paragraph, the number of open threads, marked when one has unread messages.
+ * Widget decorations keyed by paragraph id (and what they show), so ProseMirror keeps a badge's
+ * DOM while nothing about it changes. The count is drawn by CSS from `data-count`: the badge
+ * adds no text to the paragraph.
+ */
+import type { Node as PMNode } from 'prosemirror-model';
+import { Plugin, PluginKey } from 'prosemirror-state';
+import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
+
+export interface BadgeInfo {
+  open: number;
+  unread: boolean;
+}
+
+interface BadgeState {
+  info: Map<string, BadgeInfo>;
+  decorations: DecorationSet;
+}
+
+export const badgesKey = new PluginKey<BadgeState>('commentBadges');
+
+function build(
+  doc: PMNode,
+  info: Map<string, BadgeInfo>,
+  onClick: (paragraphId: string) => void,
+): DecorationSet {
+  const decorations: Decoration[] = [];
+  doc.descendants((node, pos) => {
+    if (node.type.name !== 'paragraph')
+      return node.type.name === 'doc' || node.type.name === 'chapter';
+    const id = node.attrs['id'] as string | null;
+    const badge = id ? info.get(id) : undefined;
+    if (!id || !badge || badge.open === 0) return false;
+    decorations.push(
+      Decoration.widget(
+        pos + 1,
+        () => {
+          const el = document.createElement('button');
+          el.type = 'button';
+          el.className = badge.unread ? 'comment-badge is-unread' : 'comment-badge';
+          el.contentEditable = 'false';
+          el.dataset['count'] = String(badge.open);
+          el.dataset['paragraphId'] = id;
+          el.dataset['testid'] = 'comment-badge';
+          el.setAttribute('data-testid', 'comment-badge');
+          el.setAttribute(
+            'aria-label',
+            `${badge.open} open thread${badge.open === 1 ? '' : 's'}${badge.unread ? ', unread messages' : ''}`,
+          );
+          el.addEventListener('mousedown', (e) => e.preventDefault());
+          el.addEventListener('click', (e) => {
+            e.preventDefault();
+            onClick(id);
+          });
+          return el;
+        },
+        {
+          key: `badge-${id}-${badge.open}-${badge.unread ? 1 : 0}`,
+          side: -1,
+          ignoreSelection: true,
+          stopEvent: () => true,
+        },
+      ),
+    );
+    return false;
+  });
+  return DecorationSet.create(doc, decorations);
+}
+
+export function badgesPlugin(onClick: (paragraphId: string) => void): Plugin<BadgeState> {
+  return new Plugin<BadgeState>({
+    key: badgesKey,
+    state: {
+      init: (_config, state) => ({
+        info: new Map(),
+        decorations: build(state.doc, new Map(), onClick),
+      }),
+      apply: (tr, previous) => {
+        const info = tr.getMeta(badgesKey) as Map<string, BadgeInfo> | undefined;
+        if (info) return { info, decorations: build(tr.doc, info, onClick) };
+        if (tr.docChanged)
+          return { info: previous.info, decorations: build(tr.doc, previous.info, onClick) };
+        return previous;
+      },
+    },
+    props: {
+      decorations: (state) => badgesKey.getState(state)?.decorations ?? null,
+    },
+  });
+}
+
+/** Shows new badge data. */
+export function setBadges(view: EditorView, info: Map<string, BadgeInfo>): void {
+  view.dispatch(view.state.tr.setMeta(badgesKey, info).setMeta('addToHistory', false));
+}
