@@ -55,6 +55,25 @@ export interface ThreadView {
   seq: number;
 }
 
+/**
+ * What the caller has read of a thread (stored by POST /api/threads/:tid/read): the thread's seq
+ * and the createdAt of its newest message at that moment. The same on every device.
+ */
+export interface ReadMarker {
+  seq: number;
+  /** '' when the thread had no message. */
+  lastMessageAt: string;
+}
+
+/** GET /api/reports/:id/threads */
+export interface ThreadListResponse {
+  threads: ThreadView[];
+  /** The report's last event seq when the list was read. */
+  seq: number;
+  /** Thread id → the caller's read marker; threads never read are absent. */
+  reads: Record<string, ReadMarker>;
+}
+
 /** Pushed over the sync socket (MessageType.Event) to clients that may see it. */
 export interface ReportEvent {
   seq: number;

@@ -13,9 +13,11 @@ import {
   IDEMPOTENCY_KEY_MAX,
   type InboxItem,
   type PersonView,
+  type ReadMarker,
   THREAD_KINDS,
   THREAD_VISIBILITIES,
   type ThreadKind,
+  type ThreadListResponse,
   type ThreadView,
   type ThreadVisibility,
   type Viewer,
@@ -216,7 +218,14 @@ export async function threadRoutes(app: FastifyInstance): Promise<void> {
       const threads = (await storage.listThreads(req.params.id)).filter((t) =>
         canSeeThread(viewer, audienceOf(t)),
       );
-      return { threads, seq };
+      const marks = await storage.listThreadReads(member.userId, req.params.id);
+      const reads: Record<string, ReadMarker> = {};
+      for (const t of threads) {
+        const mark = marks.get(t.id);
+        if (mark) reads[t.id] = mark;
+      }
+      const body: ThreadListResponse = { threads, seq, reads };
+      return body;
     },
   );
 

@@ -12,6 +12,7 @@ import {
   audienceKey,
   type MessageView,
   type PersonView,
+  type ReadMarker,
   type ThreadView,
 } from '../../shared/comments.js';
 import type { SqliteSynchronous } from '../config.js';
@@ -186,6 +187,15 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (user_id, message_id, reason)
    );
    CREATE INDEX inbox_by_user ON inbox(user_id, thread_id);`,
+  `CREATE TABLE thread_reads (
+     user_id TEXT NOT NULL,
+     thread_id TEXT NOT NULL REFERENCES threads(id),
+     report_id TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     last_message_at TEXT NOT NULL,
+     PRIMARY KEY (user_id, thread_id)
+   );
+   CREATE INDEX thread_reads_by_report ON thread_reads(user_id, report_id);`,
 ];
 
 interface ThreadRow {
@@ -1265,9 +1275,36 @@ export class SqliteStorage implements Storage {
 
   markThreadRead(userId: string, threadId: string): Promise<void> {
     return this.guard('markThreadRead', () => {
-      this.db
-        .prepare('UPDATE inbox SET read = 1 WHERE user_id = ? AND thread_id = ?')
-        .run(userId, threadId);
+      this.db.transaction(() => {
+        this.db
+          .prepare('UPDATE inbox SET read = 1 WHERE user_id = ? AND thread_id = ?')
+          .run(userId, threadId);
+        // The marker never goes back (a late, older read does not undo a newer one).
+        this.db
+          .prepare(
+            `INSERT INTO thread_reads (user_id, thread_id, report_id, seq, last_message_at)
+             SELECT ?, t.id, t.report_id, t.seq,
+                    COALESCE((SELECT MAX(created_at) FROM thread_messages WHERE thread_id = t.id), '')
+             FROM threads t WHERE t.id = ?
+             ON CONFLICT (user_id, thread_id) DO UPDATE SET
+               seq = MAX(seq, excluded.seq),
+               last_message_at = MAX(last_message_at, excluded.last_message_at)`,
+          )
+          .run(userId, threadId);
+      })();
+    });
+  }
+
+  listThreadReads(userId: string, reportId: string): Promise<Map<string, ReadMarker>> {
+    return this.guard('listThreadReads', () => {
+      const rows = this.all<{ thread_id: string; seq: number; last_message_at: string }>(
+        'SELECT thread_id, seq, last_message_at FROM thread_reads WHERE user_id = ? AND report_id = ?',
+        userId,
+        reportId,
+      );
+      return new Map(
+        rows.map((r) => [r.thread_id, { seq: r.seq, lastMessageAt: r.last_message_at }]),
+      );
     });
   }
 

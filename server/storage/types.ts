@@ -10,6 +10,7 @@ import type { ReportSummary } from '../../shared/api.js';
 import type {
   InboxItem,
   PersonView,
+  ReadMarker,
   ThreadKind,
   ThreadView,
   ThreadVisibility,
@@ -290,7 +291,10 @@ export interface Storage {
   listEvents(reportId: string, afterSeq: number): Promise<StoredEvent[]>;
   lastEventSeq(reportId: string): Promise<number>;
   listInbox(userId: string): Promise<StoredInboxItem[]>;
+  /** Marks the user's inbox items of the thread read and stores their read marker for it. */
   markThreadRead(userId: string, threadId: string): Promise<void>;
+  /** The user's read markers for the threads of a report, by thread id. */
+  listThreadReads(userId: string, reportId: string): Promise<Map<string, ReadMarker>>;
 
   /** Flushes pending appends and releases the storage. */
   close(): Promise<void>;

@@ -11,6 +11,39 @@ import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
 export interface BadgeInfo {
   open: number;
   unread: boolean;
+  /** The quotes of the paragraph's open threads: highlighted wherever they still occur in it. */
+  quotes?: string[];
+}
+
+/**
+ * Inline decorations over each occurrence of `quote` in the paragraph at `pos`, searched in the
+ * paragraph's text (text nodes only; a quote does not span a line break).
+ */
+function quoteHighlights(node: PMNode, pos: number, quote: string, out: Decoration[]): void {
+  if (!quote) return;
+  let text = '';
+  const starts: number[] = []; // doc position of each character of `text`
+  node.forEach((child, offset) => {
+    if (!child.isText) {
+      text += '\uFFFC';
+      starts.push(-1);
+      return;
+    }
+    const t = child.text ?? '';
+    for (let i = 0; i < t.length; i++) starts.push(pos + 1 + offset + i);
+    text += t;
+  });
+  for (let at = text.indexOf(quote); at >= 0; at = text.indexOf(quote, at + quote.length)) {
+    const from = starts[at]!;
+    const to = starts[at + quote.length - 1]! + 1;
+    if (from < 0 || to <= from) continue;
+    out.push(
+      Decoration.inline(from, to, {
+        class: 'comment-quote-highlight',
+        'data-testid': 'quote-highlight',
+      }),
+    );
+  }
 }
 
 interface BadgeState {
@@ -32,6 +65,7 @@ function build(
     const id = node.attrs['id'] as string | null;
     const badge = id ? info.get(id) : undefined;
     if (!id || !badge || badge.open === 0) return false;
+    for (const quote of new Set(badge.quotes ?? [])) quoteHighlights(node, pos, quote, decorations);
     decorations.push(
       Decoration.widget(
         pos + 1,

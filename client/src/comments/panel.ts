@@ -421,6 +421,7 @@ export class CommentsPanel {
         const b = badges.get(t.paragraphId) ?? { open: 0, unread: false };
         b.open++;
         b.unread ||= store.isUnread(t);
+        if (t.quote) b.quotes = [...(b.quotes ?? []), t.quote];
         badges.set(t.paragraphId, b);
       }
       setBadges(view, badges);
@@ -468,6 +469,7 @@ export class CommentsPanel {
         t.seq,
         info?.citation ?? null,
         t.kind === 'proposal' ? (info?.text ?? null) : null,
+        t.quote && info ? info.text.includes(t.quote) : null,
         store.isUnread(t),
         this.activeThread === t.id,
         this.editing?.messageId ?? null,
@@ -659,7 +661,7 @@ export class CommentsPanel {
         : null,
     );
     card.append(h('header', { className: 'thread-head' }, label, tags));
-    if (t.quote)
+    if (t.quote) {
       card.append(
         h(
           'blockquote',
@@ -667,6 +669,16 @@ export class CommentsPanel {
           t.quote,
         ),
       );
+      // Highlighted in the editor while it still occurs in its paragraph.
+      if (info && !info.text.includes(t.quote))
+        card.append(
+          h(
+            'p',
+            { className: 'muted quote-gone', attrs: { 'data-testid': 'quote-gone' } },
+            '(no longer in the text)',
+          ),
+        );
+    }
 
     if (t.kind === 'proposal' && t.proposal !== null) {
       const diff = h('p', {

@@ -6,6 +6,7 @@
 import type {
   ReportEvent,
   ThreadKind,
+  ThreadListResponse,
   ThreadView,
   ThreadVisibility,
 } from '../../../shared/comments.js';
@@ -130,6 +131,8 @@ export class ThreadStore {
 
   setUser(userId: string): void {
     if (this.userId === userId) return;
+    // Markers the server sent before the user was known are theirs: kept, merged with local ones.
+    const fromServer = this.userId === '' ? this.seen : new Map<string, string>();
     this.userId = userId;
     try {
       const raw = localStorage.getItem(this.seenKey());
@@ -137,8 +140,17 @@ export class ThreadStore {
     } catch {
       this.seen = new Map();
     }
+    for (const [id, at] of fromServer) if (at > (this.seen.get(id) ?? '')) this.seen.set(id, at);
     this.pending.length = 0;
     this.loadPending();
+  }
+
+  private saveSeen(): void {
+    try {
+      localStorage.setItem(this.seenKey(), JSON.stringify([...this.seen]));
+    } catch {
+      // Private mode: the server's markers still hold.
+    }
   }
 
   private seenKey(): string {
@@ -147,12 +159,21 @@ export class ThreadStore {
 
   /** Fetches the threads; `replace` drops those no longer listed (the audience changed). */
   async load(replace = false): Promise<void> {
-    const data = await call<{ threads: ThreadView[]; seq: number }>(
+    const data = await call<ThreadListResponse>(
       'GET',
       `/api/reports/${enc(this.reportId)}/threads`,
     );
     if (replace) this.threads.clear();
     for (const t of data.threads) this.put(t);
+    // The server's read markers (the same on every device) seed the local ones.
+    let seeded = false;
+    for (const [id, mark] of Object.entries(data.reads ?? {})) {
+      if (mark.lastMessageAt > (this.seen.get(id) ?? '')) {
+        this.seen.set(id, mark.lastMessageAt);
+        seeded = true;
+      }
+    }
+    if (seeded) this.saveSeen();
     this.seq = Math.max(this.seq, data.seq);
     this.loaded = true;
     this.emit();
@@ -194,11 +215,7 @@ export class ThreadStore {
         .sort()
         .at(-1) ?? '';
     this.seen.set(thread.id, last);
-    try {
-      localStorage.setItem(this.seenKey(), JSON.stringify([...this.seen]));
-    } catch {
-      // Private mode: the marker lives as long as the page.
-    }
+    this.saveSeen();
     this.emit();
     void call('POST', `/api/threads/${enc(thread.id)}/read`).catch(() => {});
   }
