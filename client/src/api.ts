@@ -51,7 +51,8 @@ interface RequestOptions {
   expect401?: boolean;
 }
 
-async function request<T>(
+/** One JSON call to the API; a 401 outside `expect401` means the session ended. */
+export async function request<T>(
   method: string,
   path: string,
   body?: unknown,

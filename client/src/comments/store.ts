@@ -10,43 +10,9 @@ import type {
   ThreadView,
   ThreadVisibility,
 } from '../../../shared/comments.js';
-import { ApiRequestError, errorMessage } from '../api.js';
+import { ApiRequestError, request as call, errorMessage } from '../api.js';
 
 const enc = encodeURIComponent;
-
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw new ApiRequestError('Cannot reach the server. Check your connection.', 0);
-  }
-  const text = await response.text();
-  let data: unknown = null;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = null;
-    }
-  }
-  if (!response.ok) {
-    const message =
-      typeof (data as { message?: unknown } | null)?.message === 'string'
-        ? (data as { message: string }).message
-        : `The server answered ${response.status}.`;
-    throw new ApiRequestError(message, response.status);
-  }
-  return data as T;
-}
 
 export interface NewThread {
   paragraphId: string;
