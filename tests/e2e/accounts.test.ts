@@ -8,23 +8,18 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createInvitation } from '../../server/accounts.js';
 import { buildServer } from '../../server/app.js';
 import { testConfig } from '../../server/config.js';
 import { LOGGED_OUT_PROBE, launchBrowser } from '../helpers/browser.js';
 import { tempDir } from '../helpers/server.js';
-import { E2E_TIMEOUT, logInThroughForm, newPerson, waitForText } from './people.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientIndex = path.join(root, 'dist/client/index.html');
+import { CLIENT_INDEX, E2E_TIMEOUT, logInThroughForm, newPerson, waitForText } from './people.js';
 
 test('setup, invitation, password change, logout and login, all through the pages', {
   timeout: 150_000,
 }, async (t) => {
-  assert.ok(fs.existsSync(clientIndex), 'dist/client is missing: run npm run build:client');
+  assert.ok(fs.existsSync(CLIENT_INDEX), 'dist/client is missing: run npm run build:client');
   // An empty server, as at the first start (startTestServer would seed a group and a chair).
   const app = await buildServer(testConfig({ dataDir: tempDir() }));
   const address = await app.listen({ host: '127.0.0.1', port: 0 });

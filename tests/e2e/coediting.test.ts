@@ -6,41 +6,21 @@
  *   npm run build:client && node --import tsx --test tests/e2e/coediting.test.ts
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
 import {
   openAs,
   paragraphTexts,
   pollPage,
+  startBrowserTest,
   E2E_TIMEOUT as TIMEOUT,
   waitForParagraph,
   waitForText,
 } from './people.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientIndex = path.join(root, 'dist/client/index.html');
-
 test('two people co-edit a report and everything survives a reload', {
   timeout: 120_000,
 }, async (t) => {
-  assert.ok(
-    fs.existsSync(clientIndex),
-    `${path.relative(root, clientIndex)} is missing: build the client first (npm run build:client)`,
-  );
-  const server = await startTestServer();
-  const browser = await launchBrowser().catch(async (error: unknown) => {
-    await server.close();
-    throw error;
-  });
-  // Browser first, so its sockets are gone before the server shuts down.
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-  });
+  const { server, browser } = await startBrowserTest(t);
   // Created over HTTP (POST /api/reports) by the group's chair; two experts edit it.
   const report = await server.createReport('Zero draft: e2e', 'gge-report');
   const expertA = await server.addUser('expert', 'State A', 'Expert A');
@@ -121,16 +101,7 @@ test('two people co-edit a report and everything survives a reload', {
 test('text typed offline reaches the others when the connection returns', {
   timeout: 120_000,
 }, async (t) => {
-  assert.ok(fs.existsSync(clientIndex), 'dist/client is missing: run npm run build:client');
-  const server = await startTestServer();
-  const browser = await launchBrowser().catch(async (error: unknown) => {
-    await server.close();
-    throw error;
-  });
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-  });
+  const { server, browser } = await startBrowserTest(t);
   const report = await server.createReport('Offline drafting', 'gge-report');
   const expertA = await server.addUser('expert', 'State A', 'Expert A');
   const expertB = await server.addUser('expert', 'State B', 'Expert B');

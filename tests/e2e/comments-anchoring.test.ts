@@ -7,17 +7,17 @@
  *   npm run build:client && node --import tsx --test tests/e2e/comments-anchoring.test.ts
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
-import { E2E_TIMEOUT, openAs, paragraphTexts, pollPage, waitForParagraph } from './people.js';
+import {
+  E2E_TIMEOUT,
+  openAs,
+  paragraphTexts,
+  pollPage,
+  startBrowserTest,
+  waitForParagraph,
+} from './people.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientIndex = path.join(root, 'dist/client/index.html');
 const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
 const viewport = { width: 1400, height: 900 };
 
@@ -129,16 +129,7 @@ async function citeOf(page: Page, index: number): Promise<string> {
 test('a thread follows its paragraph (split, merge, delete before, cut and paste, delete, undo); its quote is highlighted while it occurs', {
   timeout: 180_000,
 }, async (t) => {
-  assert.ok(fs.existsSync(clientIndex), 'build the client first (npm run build:client)');
-  const server = await startTestServer();
-  const browser = await launchBrowser().catch(async (error: unknown) => {
-    await server.close();
-    throw error;
-  });
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-  });
+  const { server, browser } = await startBrowserTest(t);
   const report = await server.createReport('Zero draft: anchoring', 'gge-report');
   const a = await server.addUser('expert', 'Brazil', 'Ana Souza');
   const b = await server.addUser('expert', 'Kenya', 'Wanjiru Kamau');

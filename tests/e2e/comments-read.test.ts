@@ -6,33 +6,17 @@
  *   npm run build:client && node --import tsx --test tests/e2e/comments-read.test.ts
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { ThreadListResponse } from '../../shared/comments.js';
-import { launchBrowser } from '../helpers/browser.js';
 import { json, openThread, paragraphIds } from '../helpers/comments.js';
-import { startTestServer } from '../helpers/server.js';
-import { E2E_TIMEOUT, openAs } from './people.js';
+import { E2E_TIMEOUT, openAs, startBrowserTest } from './people.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientIndex = path.join(root, 'dist/client/index.html');
 const viewport = { width: 1400, height: 900 };
 
 test('a thread read on one device is read on another (server read marker)', {
   timeout: 120_000,
 }, async (t) => {
-  assert.ok(fs.existsSync(clientIndex), 'build the client first (npm run build:client)');
-  const server = await startTestServer();
-  const browser = await launchBrowser().catch(async (error: unknown) => {
-    await server.close();
-    throw error;
-  });
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-  });
+  const { server, browser } = await startBrowserTest(t);
   const report = await server.createReport('Zero draft: read state', 'gge-report');
   const a = await server.addUser('expert', 'Brazil', 'Ana Souza');
   const b = await server.addUser('expert', 'Kenya', 'Wanjiru Kamau');

@@ -8,13 +8,8 @@
  *   npm run build:client && node --import tsx --test tests/e2e/comments.test.ts
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
 import {
   E2E_TIMEOUT,
   openAs,
@@ -22,12 +17,11 @@ import {
   paragraphTexts,
   pollPage,
   serverParagraphs,
+  startBrowserTest,
   waitForParagraph,
   waitForText,
 } from './people.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientIndex = path.join(root, 'dist/client/index.html');
 const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
 const viewport = { width: 1400, height: 900 };
 const TARGET = 12;
@@ -49,16 +43,7 @@ function thread(page: Page, body: string) {
 test('threads live across pages: comment, badge, reply, unread, proposal applied, text stays text', {
   timeout: 180_000,
 }, async (t) => {
-  assert.ok(fs.existsSync(clientIndex), 'build the client first (npm run build:client)');
-  const server = await startTestServer();
-  const browser = await launchBrowser().catch(async (error: unknown) => {
-    await server.close();
-    throw error;
-  });
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-  });
+  const { server, browser } = await startBrowserTest(t);
   const report = await server.createReport('Zero draft: comments', 'gge-report');
   const a = await server.addUser('expert', 'Brazil', 'Ana Souza');
   const b = await server.addUser('expert', 'Kenya', 'Wanjiru Kamau');
@@ -201,16 +186,7 @@ test('threads live across pages: comment, badge, reply, unread, proposal applied
 test('a reply that fails stays visible as not sent, and a retry never duplicates it', {
   timeout: 120_000,
 }, async (t) => {
-  assert.ok(fs.existsSync(clientIndex), 'build the client first (npm run build:client)');
-  const server = await startTestServer();
-  const browser = await launchBrowser().catch(async (error: unknown) => {
-    await server.close();
-    throw error;
-  });
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-  });
+  const { server, browser } = await startBrowserTest(t);
   const report = await server.createReport('Zero draft: offline comments', 'gge-report');
   const a = await server.addUser('expert', 'Brazil', 'Ana Souza');
   const b = await server.addUser('expert', 'Kenya', 'Wanjiru Kamau');
@@ -306,16 +282,7 @@ test('a reply that fails stays visible as not sent, and a retry never duplicates
 test('visibility, mentions and inbox, edit, delete, resolve and reopen, a deleted paragraph', {
   timeout: 120_000,
 }, async (t) => {
-  assert.ok(fs.existsSync(clientIndex), 'build the client first (npm run build:client)');
-  const server = await startTestServer();
-  const browser = await launchBrowser().catch(async (error: unknown) => {
-    await server.close();
-    throw error;
-  });
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-  });
+  const { server, browser } = await startBrowserTest(t);
   const report = await server.createReport('Zero draft: thread life', 'gge-report');
   const a = await server.addUser('expert', 'Brazil', 'Ana Souza');
   const b = await server.addUser('expert', 'Kenya', 'Wanjiru Kamau');

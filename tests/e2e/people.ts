@@ -2,12 +2,17 @@
  * Helpers for end-to-end tests of the browser client: a person opening Concord (signed in with a
  * session cookie, or through the login form), and what the server holds.
  */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { REPORT_FRAGMENT, schema } from '../../shared/schema.js';
-import { type PageProblems, watchPage } from '../helpers/browser.js';
-import type { TestServer } from '../helpers/server.js';
+import { launchBrowser, type PageProblems, watchPage } from '../helpers/browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** Generous: the machine is small and runs suites one after another. */
 export const E2E_TIMEOUT = 20_000;
@@ -187,4 +192,35 @@ export async function waitForParagraph(
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The built client the server serves; browser tests need it. */
+export const CLIENT_INDEX = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../dist/client/index.html',
+);
+
+/**
+ * What every browser test starts with: a real server (seeded with a group and its chair) and
+ * Chromium, closed in that order after the test (browser first, so its sockets are gone before
+ * the server shuts down).
+ */
+export async function startBrowserTest(
+  t: TestContext,
+  options?: Parameters<typeof startTestServer>[0],
+): Promise<{ server: TestServer; browser: Browser }> {
+  assert.ok(
+    fs.existsSync(CLIENT_INDEX),
+    `${CLIENT_INDEX} is missing: build the client first (npm run build:client)`,
+  );
+  const server = await startTestServer(options);
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
+  t.after(async () => {
+    await browser.close();
+    await server.close();
+  });
+  return { server, browser };
 }

@@ -9,14 +9,11 @@
  *   npm run build:client && node --import tsx --test tests/e2e/roles.test.ts
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { createAccount, createGroup } from '../../server/accounts.js';
-import { LOGGED_OUT_PROBE, launchBrowser } from '../helpers/browser.js';
-import { login, startTestServer } from '../helpers/server.js';
+import { LOGGED_OUT_PROBE } from '../helpers/browser.js';
+import { login } from '../helpers/server.js';
 import {
   E2E_TIMEOUT,
   logInThroughForm,
@@ -25,12 +22,11 @@ import {
   paragraphTexts,
   pollPage,
   serverParagraphs,
+  startBrowserTest,
   waitForParagraph,
   waitForText,
 } from './people.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientIndex = path.join(root, 'dist/client/index.html');
 const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,27 +35,10 @@ function editableAttr(page: Page): Promise<string | null> {
   return page.locator('.ProseMirror').getAttribute('contenteditable');
 }
 
-async function setup(t: { after(fn: () => Promise<void>): void }) {
-  assert.ok(
-    fs.existsSync(clientIndex),
-    `${path.relative(root, clientIndex)} is missing: build the client first (npm run build:client)`,
-  );
-  const server = await startTestServer();
-  const browser = await launchBrowser().catch(async (error: unknown) => {
-    await server.close();
-    throw error;
-  });
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-  });
-  return { server, browser };
-}
-
 test('an observer sees the text live and cannot change it; an expert edits', {
   timeout: 120_000,
 }, async (t) => {
-  const { server, browser } = await setup(t);
+  const { server, browser } = await startBrowserTest(t);
   const report = await server.createReport('Zero draft: roles', 'gge-report');
   const expert = await server.addUser('expert', 'Brazil', 'Ana Souza');
   const observer = await server.addUser('observer', 'European Union', 'Jean Dupont');
@@ -134,7 +113,7 @@ test('an observer sees the text live and cannot change it; an expert edits', {
 test("a chair changes an expert's role on the member page: the editor follows without a reload", {
   timeout: 120_000,
 }, async (t) => {
-  const { server, browser } = await setup(t);
+  const { server, browser } = await startBrowserTest(t);
   const report = await server.createReport('Zero draft: role change', 'gge-report');
   const expert = await server.addUser('expert', 'Kenya', 'Wanjiru Kamau');
   const url = `${server.baseUrl}/#/r/${report.id}`;
@@ -210,7 +189,7 @@ test("a chair changes an expert's role on the member page: the editor follows wi
 test('removed from the group, or logged out elsewhere: the editor stops and says why', {
   timeout: 120_000,
 }, async (t) => {
-  const { server, browser } = await setup(t);
+  const { server, browser } = await startBrowserTest(t);
   const report = await server.createReport('Zero draft: removal', 'gge-report');
   const removed = await server.addUser('expert', 'Chile', 'Removed Expert');
   const other = await server.addUser('expert', 'Peru', 'Other Expert');
@@ -270,7 +249,7 @@ test('removed from the group, or logged out elsewhere: the editor stops and says
 test('text typed offline by someone who became an observer meanwhile: refused, and said so', {
   timeout: 120_000,
 }, async (t) => {
-  const { server, browser } = await setup(t);
+  const { server, browser } = await startBrowserTest(t);
   const report = await server.createReport('Zero draft: late demotion', 'gge-report');
   const expert = await server.addUser('expert', 'Chile', 'Late Expert');
   const url = `${server.baseUrl}/#/r/${report.id}`;
@@ -309,7 +288,7 @@ test('text typed offline by someone who became an observer meanwhile: refused, a
 test('a report of a group one is not in: the page says so and opens no socket', {
   timeout: 60_000,
 }, async (t) => {
-  const { server, browser } = await setup(t);
+  const { server, browser } = await startBrowserTest(t);
   const report = await server.createReport('Zero draft: members only', 'gge-report');
   // A user whose only group is another one.
   const otherGroup = await createGroup(server.app.storage, 'Another group');

@@ -10,18 +10,17 @@
  *   npm run build:client && node --import tsx --test tests/e2e/xss.test.ts
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { createGroup, operatorEvent } from '../../server/accounts.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { startTestServer } from '../helpers/server.js';
-import { E2E_TIMEOUT, newPerson, openAs, type Person, waitForText } from './people.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const clientIndex = path.join(root, 'dist/client/index.html');
+import {
+  E2E_TIMEOUT,
+  newPerson,
+  openAs,
+  type Person,
+  startBrowserTest,
+  waitForText,
+} from './people.js';
 
 const HTML = '<img src=x onerror=alert(1)>';
 const JS_URL = 'javascript:alert(1)';
@@ -57,16 +56,7 @@ function watchDialogs(person: Person, dialogs: string[], label: string): void {
 test('names, States, group names and titles render as literal text', {
   timeout: 150_000,
 }, async (t) => {
-  assert.ok(fs.existsSync(clientIndex), 'dist/client is missing: run npm run build:client');
-  const server = await startTestServer();
-  const browser = await launchBrowser().catch(async (error: unknown) => {
-    await server.close();
-    throw error;
-  });
-  t.after(async () => {
-    await browser.close();
-    await server.close();
-  });
+  const { server, browser } = await startBrowserTest(t);
   const dialogs: string[] = [];
 
   // A second group whose name is markup, with the test chair as its chair.
