@@ -62,6 +62,8 @@ export class ReportSession {
   /** True once the first sync with the server completed (the editor waits for it). */
   hasSynced = false;
   saveState: SaveState = 'offline';
+  /** Disconnected because the browser went offline; reconnects when it is back online. */
+  private pausedOffline = false;
   notice: ConnectionNotice | null = null;
   /** The last message the server sent for the user (MessageType.Notice), until dismissed. */
   serverNotice: ServerNotice | null = null;
@@ -140,6 +142,7 @@ export class ReportSession {
     this.provider.on('sync', this.onSync);
     this.provider.on('connection-close', this.onClose);
     window.addEventListener('offline', this.onBrowserOffline);
+    window.addEventListener('online', this.onBrowserOnline);
     window.addEventListener('pagehide', this.onPageHide);
     window.addEventListener('pageshow', this.onPageShow);
     // The socket opens once the API has said we may read the report (loadAccess): a stale link
@@ -229,6 +232,7 @@ export class ReportSession {
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.stopAuthListener?.();
     window.removeEventListener('offline', this.onBrowserOffline);
+    window.removeEventListener('online', this.onBrowserOnline);
     window.removeEventListener('pagehide', this.onPageHide);
     window.removeEventListener('pageshow', this.onPageShow);
     this.doc.off('update', this.refresh);
@@ -367,7 +371,9 @@ export class ReportSession {
             await this.threads.load().catch(() => {});
             if (this.destroyed) return;
           }
-          if (!this.provider.shouldConnect && !this.notice?.fatal) this.provider.connect();
+          if (!this.provider.shouldConnect && !this.notice?.fatal && !this.pausedOffline) {
+            this.provider.connect();
+          }
           this.announce();
           this.refresh();
         }
@@ -455,9 +461,21 @@ export class ReportSession {
     if (event.persisted && this.inUse) this.announce();
   };
 
-  /** The browser knows the network is gone: close now instead of waiting for the watchdog. */
+  /**
+   * The browser knows the network is gone: close now instead of waiting for the watchdog, and
+   * do not retry until it says the network is back (a retry loop against a dead network only
+   * flickers the save state; some established sockets even survive the browser's offline mode).
+   */
   private readonly onBrowserOffline = () => {
-    this.provider.ws?.close();
+    if (this.destroyed || !this.provider.shouldConnect) return;
+    this.pausedOffline = true;
+    this.provider.disconnect();
+  };
+
+  private readonly onBrowserOnline = () => {
+    if (this.destroyed || !this.pausedOffline) return;
+    this.pausedOffline = false;
+    if (!this.notice?.fatal) this.provider.connect();
   };
 }
 
