@@ -2,6 +2,7 @@
  * Comment threads: the types client and server share, and the one rule for who may see a
  * thread. Threads point at a paragraph id, never at a number. No Node or DOM imports.
  */
+import type { PositionView, SilenceView, StatusView } from './consensus.js';
 import { type Role, roleCan } from './roles.js';
 
 export const THREAD_VISIBILITIES = ['group', 'delegation', 'chair'] as const;
@@ -75,11 +76,11 @@ export interface ThreadListResponse {
 }
 
 /** Pushed over the sync socket (MessageType.Event) to clients that may see it. */
-export interface ReportEvent {
-  seq: number;
-  type: 'thread';
-  thread: ThreadView;
-}
+export type ReportEvent =
+  | { seq: number; type: 'thread'; thread: ThreadView }
+  | { seq: number; type: 'status'; status: StatusView }
+  | { seq: number; type: 'position'; position: PositionView }
+  | { seq: number; type: 'silence'; silence: SilenceView };
 
 export interface InboxItem {
   threadId: string;

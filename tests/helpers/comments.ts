@@ -46,13 +46,20 @@ export class EventClient {
     return this.events.reduce((m, e) => Math.max(m, e.seq), 0);
   }
 
+  /** The pushed thread events, in order. */
+  threadEvents(): Array<Extract<ReportEvent, { type: 'thread' }>> {
+    return this.events.filter((e) => e.type === 'thread');
+  }
+
   threads(): string[] {
-    return [...new Set(this.events.map((e) => e.thread.id))];
+    return [...new Set(this.threadEvents().map((e) => e.thread.id))];
   }
 
   /** The latest pushed state of a thread. */
   latest(threadId: string): ThreadView | undefined {
-    return this.events.filter((e) => e.thread.id === threadId).at(-1)?.thread;
+    return this.threadEvents()
+      .filter((e) => e.thread.id === threadId)
+      .at(-1)?.thread;
   }
 
   async waitForSeq(seq: number, what = `event ${seq}`): Promise<void> {

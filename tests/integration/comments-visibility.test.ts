@@ -235,6 +235,6 @@ test('a client offline while events happen gets exactly the visible ones on reco
     [a.seq, b.seq, c.thread.seq, live.seq],
     'exactly the visible events since the last seq, in order, then live',
   );
-  assert.equal(back.events[2]!.thread.status, 'resolved');
+  assert.equal(back.threadEvents()[2]!.thread.status, 'resolved');
   await back.close();
 });
