@@ -11,8 +11,10 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import * as encoding from 'lib0/encoding';
+import * as random from 'lib0/random';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { LOCKED_EDIT_NOTICE } from '../../shared/consensus.js';
 import {
   encodeSaved,
   MessageType,
@@ -22,6 +24,7 @@ import {
 } from '../../shared/protocol.js';
 import type { ClientBinding, Storage, StoredDocument } from '../storage/types.js';
 import { binaryFrame } from './frame.js';
+import { GUARDED, LockGuard } from './locks.js';
 import { checkUpdate, deletesSomethingNew } from './validate.js';
 import {
   type ClientMessage,
@@ -91,6 +94,12 @@ export interface LiveReportDeps {
   onEmpty(report: LiveReport): void;
 }
 
+/**
+ * Who the server's own Yjs client id (the restored content of locked paragraphs) is bound to: no
+ * user may write or publish presence under it. Never a user id.
+ */
+const SERVER_WRITER = '@server';
+
 /** How soon a presence that arrived over the rate is tried again. */
 const PRESENCE_RETRY_MS = 150;
 
@@ -153,6 +162,12 @@ export class LiveReport {
   /** Presence entries changed since the last presence batch went out. */
   private readonly presenceDirty = new Set<number>();
   private presenceTimer: NodeJS.Timeout | null = null;
+  /** Ids of the locked paragraphs, or null when none is locked (then nothing is checked). */
+  private locks: ReadonlySet<string> | null = null;
+  /** Enforces `locks`; made on the first client update that needs it. */
+  private guard: LockGuard | null = null;
+  /** While a guarded update is applied: the document's updates, gathered to be stored as one. */
+  private captured: Array<{ update: Uint8Array; origin: unknown }> | null = null;
 
   constructor(
     readonly id: string,
@@ -214,6 +229,15 @@ export class LiveReport {
     this.encodedState = null;
     this.encodedStateVector = null;
     this.version++;
+    if (this.captured) this.captured.push({ update, origin });
+    else this.commit(update, origin as Peer | null, null);
+  };
+
+  /**
+   * Appends `update` and, once it is durable, relays it to every peer but `except`, and sends
+   * `toExcept` (what the server added to it) to `except`.
+   */
+  private commit(update: Uint8Array, except: Peer | null, toExcept: Uint8Array | null): void {
     this.inflight++;
     const binding = this.pendingBinding;
     this.pendingBinding = undefined;
@@ -225,7 +249,8 @@ export class LiveReport {
         if (this.failed) return;
         if (seq > this.lastSeq) this.lastSeq = seq;
         this.sinceCompaction++;
-        this.broadcast(encodeUpdate(update), origin as Peer | null);
+        this.broadcast(encodeUpdate(update), except);
+        if (toExcept && except && this.peers.has(except)) except.send(encodeUpdate(toExcept));
         this.maybeCompact();
       },
       (err: Error) => {
@@ -233,7 +258,67 @@ export class LiveReport {
         this.fail(err);
       },
     );
-  };
+  }
+
+  /**
+   * Replaces the set of locked paragraph ids. An update from a peer that changes or deletes a
+   * locked paragraph is reverted for everyone (see locks.ts). With an empty set nothing is
+   * checked and no per-update work is added.
+   */
+  setLocks(ids: ReadonlySet<string>): void {
+    this.locks = ids.size > 0 ? new Set(ids) : null;
+    if (this.locks) this.guard?.setLocks(this.locks);
+    else if (this.guard) {
+      this.guard.destroy();
+      this.guard = null;
+    }
+  }
+
+  /** Is a lock guard watching this report's document (only while something is locked)? */
+  get guarded(): boolean {
+    return this.guard !== null;
+  }
+
+  /** The guard for the live document, made when first needed. */
+  private lockGuard(doc: Y.Doc, locks: ReadonlySet<string>): LockGuard {
+    if (this.guard) return this.guard;
+    // The restored content is written under the document's own client id: it must be one that no
+    // user has written with, and nobody may take it afterwards (bound, in memory, to the server).
+    if (this.bindings.get(doc.clientID) !== SERVER_WRITER) {
+      while (this.bindings.has(doc.clientID) || doc.store.clients.has(doc.clientID))
+        doc.clientID = random.uint32();
+      this.bindings.set(doc.clientID, SERVER_WRITER);
+    }
+    this.guard = new LockGuard(doc, locks);
+    return this.guard;
+  }
+
+  /**
+   * Applies a peer's update under the lock guard. What the document emits meanwhile (the update,
+   * the server's undo of it, Yjs's formatting cleanup) is stored as one update and relayed as
+   * one, so the others apply the change and its undo in one step and never see it persist; the
+   * sender gets what the server added.
+   */
+  private applyGuarded(peer: Peer, guard: LockGuard, update: Uint8Array): void {
+    const captured: Array<{ update: Uint8Array; origin: unknown }> = [];
+    this.captured = captured;
+    let touched: string[] | null = null;
+    try {
+      touched = guard.apply(update);
+    } finally {
+      this.captured = null;
+      if (captured.length > 0) {
+        const all = captured.map((c) => c.update);
+        const added = captured.filter((c) => c.origin !== GUARDED).map((c) => c.update);
+        this.commit(
+          all.length === 1 ? all[0]! : Y.mergeUpdates(all),
+          peer,
+          added.length === 0 ? null : added.length === 1 ? added[0]! : Y.mergeUpdates(added),
+        );
+      }
+    }
+    if (touched) this.refuseWrite(peer, 'locked', { paragraphs: touched });
+  }
 
   /** Runs `send` once every change made so far is durable (at once when none is pending). */
   private afterDurable(send: () => void): void {
@@ -419,13 +504,15 @@ export class LiveReport {
 
   private refuseWrite(
     peer: Peer,
-    reason: 'read-only' | 'foreign-client-id',
+    reason: 'read-only' | 'foreign-client-id' | 'locked',
     detail: Record<string, unknown>,
   ): void {
     const message =
       reason === 'read-only'
         ? 'Your role in this group is read-only: your changes were not saved.'
-        : 'Some of the changes from this page were made under another user’s identity and were not saved.';
+        : reason === 'locked'
+          ? LOCKED_EDIT_NOTICE
+          : 'Some of the changes from this page were made under another user’s identity and were not saved.';
     peer.send(permissionDenied(reason));
     peer.notify({ code: reason, message });
     peer.refused(`sync.write-refused.${reason}`, detail);
@@ -484,7 +571,8 @@ export class LiveReport {
     }
     const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
     try {
-      Y.applyUpdate(doc, update, peer);
+      if (this.locks) this.applyGuarded(peer, this.lockGuard(doc, this.locks), update);
+      else Y.applyUpdate(doc, update, peer);
     } catch (err) {
       throw new MalformedError(`update could not be applied: ${(err as Error).message}`);
     } finally {
@@ -576,6 +664,7 @@ export class LiveReport {
     if (this.destroyed) return;
     this.destroyed = true;
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.guard?.destroy();
     this.awareness.destroy();
     this.doc?.destroy();
   }

@@ -19,12 +19,21 @@ export interface RegistryOptions {
   unloadGraceMs: number;
   compactEvery: number;
   presenceBatchMs: number;
+  /**
+   * Ids of the report's locked paragraphs (agreed, under silence), read each time the report
+   * loads, before any client gets a reply. Without it nothing is locked until `setLocks`.
+   */
+  locks?: (reportId: string) => Promise<ReadonlySet<string>>;
 }
 
 export class ReportRegistry {
   private readonly live = new Map<string, Promise<LiveReport>>();
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Reports that finished loading and are still in memory. */
+  private readonly ready = new Map<string, LiveReport>();
+  /** Locks set while the report was loading: newer than what the load read. */
+  private readonly locksDuringLoad = new Map<string, ReadonlySet<string>>();
   /** How many times a report was loaded from storage (observable for tests and metrics). */
   loads = 0;
   private closing = false;
@@ -72,11 +81,33 @@ export class ReportRegistry {
     }
   }
 
+  /**
+   * Replaces the locked paragraph ids of a report in memory (see LiveReport.setLocks); does
+   * nothing when the report is not loaded (its next load reads them through `options.locks`).
+   */
+  setLocks(reportId: string, ids: ReadonlySet<string>): void {
+    const report = this.ready.get(reportId);
+    if (report) report.setLocks(ids);
+    else if (this.live.has(reportId)) this.locksDuringLoad.set(reportId, ids);
+  }
+
   private async load(id: string): Promise<LiveReport> {
-    const stored = await this.options.storage.loadDocument(id);
+    let stored: Awaited<ReturnType<Storage['loadDocument']>>;
+    let locks: ReadonlySet<string> | undefined;
+    try {
+      [stored, locks] = await Promise.all([
+        this.options.storage.loadDocument(id),
+        this.options.locks?.(id),
+      ]);
+    } catch (err) {
+      this.locksDuringLoad.delete(id);
+      throw err;
+    }
+    const newer = this.locksDuringLoad.get(id);
+    this.locksDuringLoad.delete(id);
     if (!stored) throw new UnknownReportError(`no report ${id}`);
     this.loads++;
-    return new LiveReport(id, stored, {
+    const report = new LiveReport(id, stored, {
       storage: this.options.storage,
       log: this.options.log,
       compactEvery: this.options.compactEvery,
@@ -84,6 +115,10 @@ export class ReportRegistry {
       onFault: (report) => this.evict(report),
       onEmpty: (report) => this.scheduleUnload(report),
     });
+    const initial = newer ?? locks;
+    if (initial) report.setLocks(initial);
+    this.ready.set(id, report);
+    return report;
   }
 
   private cancelUnload(id: string): void {
@@ -107,6 +142,7 @@ export class ReportRegistry {
 
   private unload(report: LiveReport): Promise<void> {
     this.live.delete(report.id);
+    if (this.ready.get(report.id) === report) this.ready.delete(report.id);
     const done = report
       .unload()
       .catch((err: unknown) => this.options.log.error({ report: report.id, err }, 'unload failed'))
@@ -119,6 +155,7 @@ export class ReportRegistry {
   private evict(report: LiveReport): void {
     this.cancelUnload(report.id);
     this.live.delete(report.id);
+    if (this.ready.get(report.id) === report) this.ready.delete(report.id);
     for (const peer of [...report.peers]) {
       peer.close(CloseCode.StorageUnavailable, 'storage unavailable, retrying');
     }
