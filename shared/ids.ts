@@ -6,6 +6,8 @@
  * - when two nodes share an id (a split copies attributes, a paste brings ids along), the node
  *   that already had the id before the change keeps it and the other gets a fresh id; for a
  *   split that is the first half;
+ * - when two paragraphs merge, the merged one keeps the id of the one whose text it carries, or
+ *   of the upper one when neither had text (paragraphIds.ts explains why);
  * - when duplicates arrive from elsewhere (two clients moved the same paragraph at once) every
  *   client repairs them the same way: the first in document order keeps the id and the others get
  *   an id derived deterministically from it, so concurrent repairs write identical values.

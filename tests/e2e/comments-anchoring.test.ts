@@ -230,8 +230,8 @@ test('a thread follows its paragraph (split, merge, delete before, cut and paste
   await waitForBadgeAt(B.page, pastedAt);
 
   // (e) Delete it: "paragraph deleted", the quote still shown.
-  // Selected from the end of the (empty) paragraph before it to its end. (Emptying it and pressing
-  // Backspace would remove the empty paragraph before it instead: the id stays.)
+  // Selected from the end of the (empty) paragraph before it to its end. (Emptying it and then
+  // pressing Backspace is step (g).)
   await select(page, pastedAt - 1, -1, pastedAt, -1);
   await page.keyboard.press('Backspace');
   await pollPage(
@@ -256,7 +256,8 @@ test('a thread follows its paragraph (split, merge, delete before, cut and paste
   const restoredAt = (await paragraphTexts(page)).indexOf(TEXTS[TARGET]!);
   await waitForBadgeAt(page, restoredAt);
   await waitForLabel(page, `Paragraph ${await citeOf(page, restoredAt)}`);
-  assert.equal(await label(B.page), await label(page));
+  // B's page gets the undo a moment later: wait for it rather than read it at once.
+  await waitForLabel(B.page, await label(page));
   await waitForBadgeAt(B.page, restoredAt);
   await waitForHighlight(page, QUOTE, restoredAt);
   assert.equal(await page.getByTestId('quote-gone').count(), 0);
@@ -272,4 +273,39 @@ test('a thread follows its paragraph (split, merge, delete before, cut and paste
   assert.equal(await page.getByTestId('thread-quote').textContent(), QUOTE);
   await B.page.getByTestId('quote-gone').waitFor({ timeout: E2E_TIMEOUT });
   await waitForHighlight(B.page, QUOTE, -1);
+
+  // (g) Emptied, then Backspace after the empty paragraph before it: the emptied paragraph is
+  // the one that goes (shared/paragraphIds.ts), so its thread says "paragraph deleted"; undo
+  // brings it back, attached.
+  const edited = TEXTS[TARGET]!.replace(QUOTE, 'energy');
+  const texts = await paragraphTexts(page);
+  assert.equal(texts[restoredAt - 1], '', 'an empty paragraph before it');
+  await select(page, restoredAt, 0, restoredAt, -1);
+  await page.keyboard.press('Backspace');
+  await waitForParagraph(page, restoredAt, '');
+  await page.keyboard.press('Backspace');
+  await pollPage(
+    page,
+    `document.querySelectorAll('.ProseMirror .para').length`,
+    (v) => v === texts.length - 1,
+    'the emptied paragraph to go',
+  );
+  await waitForLabel(page, 'paragraph deleted');
+  assert.equal(await badgeIndex(page), -1, 'no badge');
+  await waitForLabel(B.page, 'paragraph deleted');
+  // Undo: the removal and the emptying (one or two undo steps, depending on timing).
+  await page.keyboard.press('Control+z');
+  await pollPage(
+    page,
+    `document.querySelectorAll('.ProseMirror .para').length`,
+    (v) => v === texts.length,
+    'the paragraph to come back',
+  );
+  if ((await paragraphTexts(page))[restoredAt] !== edited) {
+    await page.keyboard.press('Control+z');
+    await waitForParagraph(page, restoredAt, edited);
+  }
+  await waitForBadgeAt(page, restoredAt);
+  await waitForLabel(page, `Paragraph ${await citeOf(page, restoredAt)}`);
+  await waitForBadgeAt(B.page, restoredAt);
 });

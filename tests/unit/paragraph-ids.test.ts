@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { joinBackward, splitBlock } from 'prosemirror-commands';
+import { joinBackward, joinForward, splitBlock } from 'prosemirror-commands';
 import type { Node as PMNode } from 'prosemirror-model';
 import { type Command, EditorState, TextSelection, type Transaction } from 'prosemirror-state';
 import {
@@ -205,6 +205,114 @@ describe('paragraph ids in the editor (paragraphIdsPlugin)', () => {
     state = run(state, splitBlock);
     state = run(state, joinBackward);
     assert.deepEqual(paras(state), paras(start));
+  });
+
+  // Merging two paragraphs around an empty one (rule in shared/paragraphIds.ts): the merged
+  // paragraph is the one whose text it carries; when neither has text, the upper one.
+  const withEmpty = () =>
+    buildDoc([
+      {
+        id: 'chapone00001',
+        paragraphs: [
+          ['para0000000a', 'Alpha beta gamma'],
+          ['paraEmpty00e', ''],
+          ['para0000000b', 'Delta epsilon'],
+          ['para0000000c', 'Zeta eta theta'],
+        ],
+      },
+    ]);
+  /** The doc above with paragraph b emptied by the user (its text deleted), cursor in it. */
+  function emptiedB(levels: [number, number] = [0, 0]): EditorState {
+    let state = editor(withEmpty());
+    state = apply(state, (tr) => {
+      tr.setNodeAttribute(before(state, ''), 'level', levels[0]);
+      tr.setNodeAttribute(before(state, 'Delta epsilon'), 'level', levels[1]);
+    });
+    const from = posIn(state, 'Delta epsilon');
+    state = apply(state, (tr) => tr.delete(from, from + 'Delta epsilon'.length));
+    assert.deepEqual(
+      paras(state).map((x) => [x.id, x.text]),
+      [
+        ['para0000000a', 'Alpha beta gamma'],
+        ['paraEmpty00e', ''],
+        ['para0000000b', ''],
+        ['para0000000c', 'Zeta eta theta'],
+      ],
+    );
+    return state;
+  }
+  /** Position inside the n-th paragraph (0-based), at its start. */
+  const inParagraph = (state: EditorState, n: number) => {
+    let found = -1;
+    let i = 0;
+    state.doc.descendants((node, pos) => {
+      if (node.type.name !== 'paragraph') return true;
+      if (i++ === n) found = pos + 1;
+      return false;
+    });
+    return found;
+  };
+
+  test('Backspace in an emptied paragraph after an empty one: the emptied one is deleted', () => {
+    const start = emptiedB([0, 1]);
+    const state = run(withCursor(start, inParagraph(start, 2)), joinBackward);
+    assert.deepEqual(paras(state), [
+      { id: 'para0000000a', text: 'Alpha beta gamma', level: 0 },
+      // The upper paragraph, as it was (its id and level): the caret's line went away.
+      { id: 'paraEmpty00e', text: '', level: 0 },
+      { id: 'para0000000c', text: 'Zeta eta theta', level: 0 },
+    ]);
+    assertIdsValid(state);
+  });
+
+  test('Delete at the end of an empty paragraph before an emptied one: the emptied one is deleted', () => {
+    const start = emptiedB([1, 0]);
+    const state = run(withCursor(start, inParagraph(start, 1)), joinForward);
+    assert.deepEqual(paras(state), [
+      { id: 'para0000000a', text: 'Alpha beta gamma', level: 0 },
+      { id: 'paraEmpty00e', text: '', level: 1 },
+      { id: 'para0000000c', text: 'Zeta eta theta', level: 0 },
+    ]);
+    assertIdsValid(state);
+  });
+
+  test('Backspace or Delete next to an empty paragraph: the paragraph with text keeps its id', () => {
+    const start = editor(withEmpty());
+    // Backspace at the start of b: the empty line above goes, b stays b.
+    const back = run(withCursor(start, posIn(start, 'Delta epsilon')), joinBackward);
+    assert.deepEqual(
+      paras(back).map((x) => [x.id, x.text]),
+      [
+        ['para0000000a', 'Alpha beta gamma'],
+        ['para0000000b', 'Delta epsilon'],
+        ['para0000000c', 'Zeta eta theta'],
+      ],
+    );
+    // Delete at the end of the empty line: b moves up into it and stays b.
+    const fwd = run(withCursor(start, inParagraph(start, 1)), joinForward);
+    assert.deepEqual(paras(fwd), paras(back));
+    // Delete at the end of a (text) before the empty line: a stays a, the empty line goes.
+    const endA = posIn(start, 'Alpha beta gamma', 'Alpha beta gamma'.length);
+    const intoA = run(withCursor(start, endA), joinForward);
+    assert.deepEqual(
+      paras(intoA).map((x) => x.id),
+      ['para0000000a', 'para0000000b', 'para0000000c'],
+    );
+    // Backspace in the empty line after a: the same.
+    const backE = run(withCursor(start, inParagraph(start, 1)), joinBackward);
+    assert.deepEqual(paras(backE), paras(intoA));
+    for (const s of [back, fwd, intoA, backE]) assertIdsValid(s);
+  });
+
+  test('an emptied paragraph removed by Backspace after a paragraph with text: it is deleted', () => {
+    let state = editor();
+    const from = posIn(state, 'Delta epsilon');
+    state = apply(state, (tr) => tr.delete(from, from + 'Delta epsilon'.length));
+    state = run(withCursor(state, inParagraph(state, 1)), joinBackward);
+    assert.deepEqual(
+      paras(state).map((x) => x.id),
+      ['para0000000a', 'para0000000c', 'para0000000d'],
+    );
   });
 
   test('paste of copied paragraphs above the originals: originals keep their ids', () => {
