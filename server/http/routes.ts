@@ -4,7 +4,7 @@ import type { ReportSummary } from '../../shared/api.js';
 import { REPORT_TITLE_MAX } from '../../shared/api.js';
 import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
 import { TEMPLATE_IDS, TEMPLATES, type TemplateId } from '../../shared/templates.js';
-import { HttpError } from '../auth/policy.js';
+import { can, HttpError } from '../auth/policy.js';
 import { newReportId, templateUpdate } from '../reports.js';
 import type { ReportRecord } from '../storage/types.js';
 import { requireLogin } from './auth-routes.js';
@@ -49,7 +49,17 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/api/reports', async (req) => {
     const auth = requireLogin(req);
-    return { reports: (await storage.listReportsForUser(auth.user.id)).map(present) };
+    // The reports of the groups where the policy lets this user read (membership alone is not
+    // the rule: the matrix is).
+    const readable = new Set(
+      (await storage.listMemberships(auth.user.id))
+        .filter(({ member }) => can(member, 'read'))
+        .map(({ group }) => group.id),
+    );
+    const reports = await storage.listReportsForUser(auth.user.id);
+    return {
+      reports: reports.filter((r) => r.groupId !== null && readable.has(r.groupId)).map(present),
+    };
   });
 
   app.post<{ Body: { title: string; template: TemplateId; groupId: string } }>(

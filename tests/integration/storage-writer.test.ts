@@ -1,0 +1,179 @@
+/**
+ * The SQLite update writer thread (server/storage/sqlite-writer.ts): group commits off the event
+ * loop, answered in order, durable across a fresh connection, and a clear StorageError (with the
+ * next append working) when a commit fails or the thread dies.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import * as Y from 'yjs';
+import { SQLITE_FILE, SqliteStorage } from '../../server/storage/sqlite.js';
+import { StorageError } from '../../server/storage/types.js';
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-writer-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Creates a report; returns a doc holding its stored state, to make edits on. */
+async function newReport(storage: SqliteStorage, id: string): Promise<Y.Doc> {
+  const now = new Date().toISOString();
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, 'start ');
+  await storage.createReport(
+    { id, groupId: null, title: id, template: 'blank', createdAt: now, updatedAt: now },
+    Y.encodeStateAsUpdate(doc),
+  );
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  return copy;
+}
+
+/** An update that inserts `text` at the end of a doc rebuilt from `base`. */
+function edit(base: Y.Doc, text: string): Uint8Array {
+  let out: Uint8Array | null = null;
+  const onUpdate = (u: Uint8Array) => {
+    out = u;
+  };
+  base.on('update', onUpdate);
+  base.getText('t').insert(base.getText('t').length, text);
+  base.off('update', onUpdate);
+  assert.ok(out);
+  return out;
+}
+
+test('appends from many reports in one burst: answered in call order, durable on reopen', async (t) => {
+  const dir = tempDir(t);
+  const storage = new SqliteStorage({ dataDir: dir, synchronous: 'FULL' });
+  const ids = ['rpt_writer_a', 'rpt_writer_b', 'rpt_writer_c'];
+  const docs: Y.Doc[] = [];
+  for (const id of ids) docs.push(await newReport(storage, id));
+  const updates: Array<{ id: string; update: Uint8Array }> = [];
+  for (let i = 0; i < 300; i++) {
+    const k = i % ids.length;
+    // A view into a larger buffer, as socket frames are: only its own bytes may be stored.
+    const u = edit(docs[k]!, `${i} `);
+    const padded = new Uint8Array(u.length + 64);
+    padded.set(u, 32);
+    updates.push({ id: ids[k]!, update: padded.subarray(32, 32 + u.length) });
+  }
+  const seqs = await Promise.all(
+    updates.map((u, i) =>
+      storage.appendUpdate(u.id, u.update, { userId: `usr_${i % 2}`, clientIds: [1000 + (i % 3)] }),
+    ),
+  );
+  for (let i = 1; i < seqs.length; i++)
+    assert.ok(seqs[i]! > seqs[i - 1]!, 'seqs increase in call order');
+  await storage.close();
+
+  const reopened = new SqliteStorage({ dataDir: dir, synchronous: 'FULL' });
+  t.after(() => reopened.close());
+  for (let k = 0; k < ids.length; k++) {
+    const stored = await reopened.loadDocument(ids[k]!);
+    assert.ok(stored);
+    assert.equal(stored.updates.length, 1 + 100, 'the initial update and every append');
+    const doc = new Y.Doc();
+    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    assert.equal(doc.getText('t').toString(), docs[k]!.getText('t').toString());
+    assert.equal(stored.clientBindings.get(1000 + (k % 3)) !== undefined, true);
+  }
+});
+
+test('a failed commit is a StorageError for that batch only; the next append is kept', async (t) => {
+  const storage = new SqliteStorage({ dataDir: tempDir(t), synchronous: 'FULL' });
+  t.after(() => storage.close());
+  const doc = await newReport(storage, 'rpt_writer_ok');
+  // No such report: the foreign key refuses the whole transaction.
+  await assert.rejects(
+    storage.appendUpdate('rpt_writer_missing', edit(doc, 'lost')),
+    (err: unknown) =>
+      err instanceof StorageError && /append of 1 update\(s\) failed/.test(err.message),
+  );
+  const seq = await storage.appendUpdate('rpt_writer_ok', edit(doc, 'kept'));
+  assert.ok(seq > 0);
+  const stored = await storage.loadDocument('rpt_writer_ok');
+  assert.equal(stored?.updates.length, 2);
+});
+
+test('the writer thread dies mid-batch: its appends are refused, a new thread takes the next', async (t) => {
+  const storage = new SqliteStorage({ dataDir: tempDir(t), synchronous: 'FULL' });
+  t.after(() => storage.close());
+  const doc = await newReport(storage, 'rpt_writer_dies');
+  await storage.appendUpdate('rpt_writer_dies', edit(doc, 'first'));
+  // Fault injection: there is no public way to kill the thread, so reach for it.
+  const writer = Reflect.get(storage, 'writer') as Worker;
+  assert.ok(writer, 'the writer thread runs after the first append');
+  const pending = storage.appendUpdate('rpt_writer_dies', edit(doc, 'in flight'));
+  // The batch is posted on the next turn; kill the thread as it arrives.
+  setImmediate(() => void writer.terminate());
+  const outcome = await pending.then(
+    () => 'kept',
+    (err: unknown) => (err instanceof StorageError ? 'refused' : `other: ${String(err)}`),
+  );
+  // Either the commit won the race and was answered, or the thread died first and said so:
+  // never a hang, never a silent loss.
+  assert.ok(outcome === 'kept' || outcome === 'refused', outcome);
+  const seq = await storage.appendUpdate('rpt_writer_dies', edit(doc, 'after'));
+  assert.ok(seq > 0);
+  assert.notEqual(Reflect.get(storage, 'writer'), writer, 'a new thread');
+});
+
+test('a command that reads, then writes, is not failed by a commit from the other connection', async (t) => {
+  // Two connections write one WAL file (the main one and the writer thread's). A deferred
+  // transaction that has read, and then must write after the other connection committed, fails
+  // with SQLITE_BUSY_SNAPSHOT, which no busy timeout cures: the main connection's transactions
+  // start IMMEDIATE. Here another thread holds the write lock, with a row written, while the main
+  // connection creates a user (it reads whether the email exists, then inserts).
+  const dir = tempDir(t);
+  const storage = new SqliteStorage({ dataDir: dir, synchronous: 'FULL' });
+  t.after(() => storage.close());
+  await newReport(storage, 'rpt_writer_busy');
+  const require = createRequire(import.meta.url);
+  const holder = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const Database = require(workerData.module);
+     const db = new Database(workerData.file);
+     db.exec('BEGIN IMMEDIATE');
+     db.prepare("INSERT INTO report_updates (report_id, data) VALUES ('rpt_writer_busy', x'0000')").run();
+     parentPort.postMessage('holding');
+     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+     db.exec('COMMIT');
+     db.close();`,
+    {
+      eval: true,
+      workerData: { file: path.join(dir, SQLITE_FILE), module: require.resolve('better-sqlite3') },
+    },
+  );
+  await new Promise((resolve) => holder.once('message', resolve));
+  const at = new Date().toISOString();
+  await storage.createUser(
+    {
+      id: 'usr_busy',
+      email: 'busy@test.example',
+      displayName: 'Busy',
+      passwordHash: 'x',
+      createdAt: at,
+    },
+    null,
+    {
+      at,
+      groupId: null,
+      actorId: null,
+      actor: 'test',
+      action: 'user.create',
+      target: 'usr_busy',
+      detail: null,
+      ip: null,
+      requestId: null,
+    },
+  );
+  assert.equal((await storage.getUser('usr_busy'))?.email, 'busy@test.example');
+  await new Promise((resolve) => holder.once('exit', resolve));
+  const stored = await storage.loadDocument('rpt_writer_busy');
+  assert.equal(stored?.updates.length, 2, "the other connection's row is kept too");
+});
