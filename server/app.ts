@@ -3,10 +3,12 @@
  * Tests call it in-process and listen on port 0; server/main.ts runs it for `npm start`.
  */
 import fs from 'node:fs';
-import { STATUS_CODES } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { WebSocket } from 'ws';
 import { presenceColor } from '../shared/presence.js';
 import { CloseCode, REPORT_ID_RE, SYNC_PATH, SyncParam } from '../shared/protocol.js';
 import { SCHEMA_VERSION } from '../shared/schema.js';
@@ -16,7 +18,9 @@ import { Sessions } from './auth/sessions.js';
 import { SetupLink } from './auth/setup.js';
 import { ReportEvents } from './comments/events.js';
 import type { Config } from './config.js';
+import { SilenceScheduler } from './consensus/silence.js';
 import { authRoutes } from './http/auth-routes.js';
+import { consensusRoutes } from './http/consensus-routes.js';
 import { groupRoutes } from './http/group-routes.js';
 import { reportRoutes } from './http/routes.js';
 import { threadRoutes, viewerOf } from './http/thread-routes.js';
@@ -76,6 +80,8 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     unloadGraceMs: config.unloadGraceMs,
     compactEvery: config.compactEvery,
     presenceBatchMs: config.presenceBatchMs,
+    // Agreed paragraphs and those under silence are locked on the sync channel.
+    locks: (id) => storage.lockedParagraphIds(id),
   });
   app.decorate('config', config);
   app.decorate('storage', storage);
@@ -142,6 +148,13 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   await app.register(groupRoutes);
   await app.register(reportRoutes);
   await app.register(threadRoutes);
+  await app.register(consensusRoutes);
+
+  // Silence deadlines: overdue ones are settled before the server listens, then kept by a timer.
+  const silences = new SilenceScheduler(app);
+  app.decorate('silences', silences);
+  app.addHook('onReady', () => silences.start());
+  app.addHook('onClose', () => silences.stop());
 
   // Shutdown: every client gets 1001 and its report is flushed before the listener goes away.
   // (Replaces the plugin's default, which closes sockets without a code.)
@@ -193,6 +206,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     (socket, req) => {
       // Nothing below may close over `req`: a closure that did would keep the whole request
       // (headers, raw message) alive as long as the socket. Take what is needed now.
+      releaseUpgradeRequest(socket, req.raw);
       const { report, member } = req.syncTarget!;
       const auth = req.auth!;
       const log = req.log;
@@ -296,4 +310,18 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     await storage.close();
   });
   return app;
+}
+
+/**
+ * After the upgrade, lets the HTTP request and its stand-in response be collected: about 4 KB
+ * per open socket. @fastify/websocket routes the upgrade through Fastify with a ServerResponse
+ * assigned to the raw socket (socket → response → request) and adds an 'error' listener closing
+ * over the request and reply; neither is needed once the websocket exists. SyncConnection
+ * attaches its own 'error' listener at once (synchronously, before any event can fire).
+ */
+function releaseUpgradeRequest(socket: WebSocket, raw: IncomingMessage): void {
+  socket.removeAllListeners('error');
+  const net = raw.socket as Socket & { _httpMessage?: ServerResponse | null };
+  const response = net._httpMessage;
+  if (response) response.detachSocket(net);
 }

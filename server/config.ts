@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RIPE_RULES, type RipeRule, SILENCE_MAX_MS, SILENCE_MIN_MS } from '../shared/consensus.js';
 
 export type SqliteSynchronous = 'FULL' | 'NORMAL' | 'OFF';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -29,6 +30,8 @@ export interface Config {
   invitationHours: number;
   loginFailuresPerAccount: number;
   loginAttemptsPerAddress: number;
+  ripeRule: RipeRule;
+  silenceMinMs: number;
 }
 
 export class ConfigError extends Error {
@@ -251,6 +254,22 @@ export const CONFIG_VARIABLES: ReadonlyArray<Variable<any>> = [
     default: '30',
     description: 'Login attempts allowed per client address in 15 minutes.',
     parse: integer(1, 100_000),
+  },
+  {
+    name: 'CONCORD_RIPE_RULE',
+    key: 'ripeRule',
+    default: 'no-objection',
+    description:
+      'When a paragraph shows as ripe for agreement: no-objection (no State says "cannot accept") or all-accept (every State of the group says "can accept").',
+    parse: oneOf<RipeRule>(RIPE_RULES),
+  },
+  {
+    name: 'CONCORD_SILENCE_MIN_MS',
+    key: 'silenceMinMs',
+    default: String(SILENCE_MIN_MS),
+    description:
+      'Shortest silence procedure accepted, from now to its deadline (the longest is 60 days). Lower it only for tests and demonstrations.',
+    parse: integer(100, SILENCE_MAX_MS),
   },
 ];
 

@@ -82,12 +82,52 @@ export type ReportEvent =
   | { seq: number; type: 'position'; position: PositionView }
   | { seq: number; type: 'silence'; silence: SilenceView };
 
+/** Why a message is in someone's inbox: it mentions them, or it replies to their thread. */
+export type InboxReason = 'mention' | 'reply';
+
+/** One entry of GET /api/inbox: a message that mentions the caller or replies to their thread. */
 export interface InboxItem {
   threadId: string;
   reportId: string;
+  /** The report's title now. */
+  reportTitle: string;
+  /** The paragraph the thread points at (it may have been deleted since). */
+  paragraphId: string;
   messageId: string;
-  reason: 'mention' | 'reply';
+  reason: InboxReason;
   unread: boolean;
+  /** Who wrote the message (name, role and State as they were when it was written). */
+  author: PersonView;
+  /** The message's text as it is now, as one line of plain text, at most INBOX_EXCERPT_MAX characters. */
+  excerpt: string;
+  /** When the message was written. */
+  createdAt: string;
+}
+
+/** GET /api/inbox: the caller's items, newest first, and how many of them are unread. */
+export interface InboxResponse {
+  items: InboxItem[];
+  unread: number;
+}
+
+/** GET /api/inbox returns at most this many items (the newest); `unread` counts them all. */
+export const INBOX_LIST_MAX = 200;
+
+/** Longest inbox excerpt, in characters (an ellipsis included). */
+export const INBOX_EXCERPT_MAX = 200;
+
+/**
+ * A message as an inbox excerpt: whitespace and line breaks folded into single spaces, cut to
+ * INBOX_EXCERPT_MAX characters (never inside a surrogate pair) with an ellipsis when cut.
+ */
+export function inboxExcerpt(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(flat);
+  if (chars.length <= INBOX_EXCERPT_MAX) return flat;
+  return `${chars
+    .slice(0, INBOX_EXCERPT_MAX - 1)
+    .join('')
+    .trimEnd()}…`;
 }
 
 /** Who is looking: their id and membership in the report's group. */

@@ -3,7 +3,7 @@
  * silence procedures, and the square brackets that mark text not yet agreed. Data first: the
  * server's commands and the client's controls both read these tables. No Node or DOM imports.
  */
-import type { PersonView } from './comments.js';
+import type { PersonView, ThreadView } from './comments.js';
 import type { Action } from './roles.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -359,6 +359,22 @@ export interface SetStatusRequest {
 export interface RecordPositionRequest {
   position: Position;
   explanation?: string;
+}
+
+/** Answer of POST …/status: the paragraph's status now (as it was, when it already had it). */
+export interface SetStatusResponse {
+  status: StatusView;
+}
+
+/** Answer of POST …/position; `thread` is the group thread its explanation opened, if any. */
+export interface RecordPositionResponse {
+  position: PositionView;
+  thread: ThreadView | null;
+}
+
+/** Answer of POST /api/reports/:id/silences (201), /api/silences/:sid/break and …/cancel. */
+export interface SilenceResponse {
+  silence: SilenceView;
 }
 
 /** POST /api/reports/:id/silences */

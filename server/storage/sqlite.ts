@@ -7,20 +7,28 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {
   audienceKey,
+  inboxExcerpt,
   type MessageView,
   type PersonView,
   type ReadMarker,
   type ThreadView,
 } from '../../shared/comments.js';
+import type { ParagraphHistoryResponse, SilenceView } from '../../shared/consensus.js';
 import type { SqliteSynchronous } from '../config.js';
+import { CONSENSUS_MIGRATION, SqliteConsensus } from './sqlite-consensus.js';
+import type { WriterAppend, WriterBatch, WriterInit, WriterResult } from './sqlite-writer.js';
 import {
   type AuditEvent,
   type AuditRecord,
   type ClientBinding,
   ConflictError,
+  type ConsensusCommand,
+  type ConsensusCommandResult,
+  type ConsensusRecord,
   type GroupRecord,
   type InvitationRecord,
   type MemberRecord,
@@ -196,6 +204,7 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (user_id, thread_id)
    );
    CREATE INDEX thread_reads_by_report ON thread_reads(user_id, report_id);`,
+  CONSENSUS_MIGRATION,
 ];
 
 interface ThreadRow {
@@ -409,18 +418,45 @@ export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
+  /** The update writer thread (sqlite-writer.ts), started on the first append. */
+  private writer: Worker | null = null;
+  private inFlight: { id: number; batch: PendingAppend[] } | null = null;
+  private batchSeq = 0;
+  private drainWaiters: Array<() => void> = [];
+  private readonly synchronous: SqliteSynchronous;
+  private readonly statements = new Map<string, Database.Statement>();
   private closed = false;
   private readonly stmt;
+  private readonly consensus: SqliteConsensus;
 
   constructor(options: SqliteStorageOptions) {
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.file = path.join(options.dataDir, SQLITE_FILE);
     this.db = new Database(this.file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.synchronous = options.synchronous ?? 'FULL';
+    this.db.pragma(`synchronous = ${this.synchronous}`);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    this.consensus = new SqliteConsensus({
+      db: this.db,
+      writeAudit: (e) => this.writeAudit(e),
+      openThread: (reportId, { command, audit }) => {
+        // The thread command path as is: called inside our transaction, better-sqlite3 runs it in
+        // a savepoint, synchronously. A failure there rolls back the savepoint only, so the row
+        // is checked and a missing one aborts the whole transaction.
+        this.applyThreadCommand(reportId, command, audit, []).catch(() => {});
+        const thread = this.readThread(command.thread.id);
+        const event = this.one<StoredEvent>(
+          'SELECT seq, audience, payload FROM report_events WHERE report_id = ? AND seq = ?',
+          reportId,
+          thread?.seq ?? -1,
+        );
+        if (!thread || !event) throw new Error('opening the position thread failed');
+        return { thread, event };
+      },
+    });
     this.stmt = {
       insertReport: this.db.prepare(
         'INSERT INTO reports (id, group_id, title, template, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -428,7 +464,6 @@ export class SqliteStorage implements Storage {
       getReport: this.db.prepare('SELECT * FROM reports WHERE id = ?'),
       listReports: this.db.prepare('SELECT * FROM reports ORDER BY updated_at DESC, id'),
       rename: this.db.prepare('UPDATE reports SET title = ?, updated_at = ? WHERE id = ?'),
-      touch: this.db.prepare('UPDATE reports SET updated_at = ? WHERE id = ?'),
       insertUpdate: this.db.prepare('INSERT INTO report_updates (report_id, data) VALUES (?, ?)'),
       snapshot: this.db.prepare(
         'SELECT snapshot, state_vector, through_seq FROM report_snapshots WHERE report_id = ?',
@@ -447,9 +482,6 @@ export class SqliteStorage implements Storage {
       bindings: this.db.prepare(
         'SELECT client_id, user_id FROM client_bindings WHERE report_id = ?',
       ),
-      bind: this.db.prepare(
-        'INSERT INTO client_bindings (report_id, client_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-      ),
       audit: this.db.prepare(
         `INSERT INTO audit_log (at, group_id, actor_id, actor, action, target, detail, ip, request_id)
          VALUES (@at, @groupId, @actorId, @actor, @action, @target, @detail, @ip, @requestId)`,
@@ -460,10 +492,12 @@ export class SqliteStorage implements Storage {
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
+      this.db
+        .transaction(() => {
+          this.db.exec(MIGRATIONS[v]!);
+          this.db.pragma(`user_version = ${v + 1}`);
+        })
+        .immediate();
     }
   }
 
@@ -486,17 +520,19 @@ export class SqliteStorage implements Storage {
 
   createReport(record: ReportRecord, initialUpdate: Uint8Array): Promise<void> {
     return this.guard('createReport', () => {
-      this.db.transaction(() => {
-        this.stmt.insertReport.run(
-          record.id,
-          record.groupId,
-          record.title,
-          record.template,
-          record.createdAt,
-          record.updatedAt,
-        );
-        this.stmt.insertUpdate.run(record.id, initialUpdate);
-      })();
+      this.db
+        .transaction(() => {
+          this.stmt.insertReport.run(
+            record.id,
+            record.groupId,
+            record.title,
+            record.template,
+            record.createdAt,
+            record.updatedAt,
+          );
+          this.stmt.insertUpdate.run(record.id, initialUpdate);
+        })
+        .immediate();
     });
   }
 
@@ -560,48 +596,120 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  /** Writes every queued append in one transaction. */
+  /**
+   * Sends the queued appends to the writer thread as one transaction (group commit). One batch is
+   * in flight at a time; whatever arrives meanwhile is the next batch.
+   */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.inFlight) return;
     const batch = this.queue;
-    if (batch.length === 0) return;
+    if (batch.length === 0) {
+      for (const resolve of this.drainWaiters.splice(0)) resolve();
+      return;
+    }
     this.queue = [];
-    let seqs: number[];
+    const id = ++this.batchSeq;
+    this.inFlight = { id, batch };
+    const appends: WriterAppend[] = batch.map((a) => ({
+      reportId: a.reportId,
+      // A compact copy: a view into a larger socket buffer would clone the whole buffer.
+      data: a.data.slice(),
+      clientIds: a.binding ? [...a.binding.clientIds] : null,
+      userId: a.binding?.userId ?? null,
+    }));
     try {
-      seqs = this.db.transaction(() => {
-        const out: number[] = [];
-        const touched = new Set<string>();
-        for (const a of batch) {
-          out.push(Number(this.stmt.insertUpdate.run(a.reportId, a.data).lastInsertRowid));
-          if (a.binding) {
-            for (const c of a.binding.clientIds)
-              this.stmt.bind.run(a.reportId, c, a.binding.userId);
-          }
-          touched.add(a.reportId);
-        }
-        const now = new Date().toISOString();
-        for (const id of touched) this.stmt.touch.run(now, id);
-        return out;
-      })();
+      const writer = this.startWriter();
+      // Keep the process alive while a commit is owed an answer; idle, the thread holds nothing.
+      writer.ref();
+      writer.postMessage(
+        { id, appends } satisfies WriterBatch,
+        appends.map((a) => a.data.buffer as ArrayBuffer),
+      );
     } catch (err) {
+      this.writerFailed(this.writer, err as Error);
+    }
+  }
+
+  private startWriter(): Worker {
+    if (this.writer) return this.writer;
+    const init: WriterInit = { file: this.file, synchronous: this.synchronous };
+    // From source (tests, tsx) the worker must load tsx itself: loader hooks do not reach
+    // worker threads on Node 20. The build runs the compiled .js directly.
+    const fromSource = import.meta.url.endsWith('.ts');
+    const url = new URL(fromSource ? './sqlite-writer.ts' : './sqlite-writer.js', import.meta.url);
+    const worker = fromSource
+      ? new Worker(
+          `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`,
+          { eval: true, workerData: init },
+        )
+      : new Worker(url, { workerData: init });
+    worker.unref();
+    worker.on('message', (result: WriterResult) => this.writerAnswered(result));
+    worker.on('error', (err) => this.writerFailed(worker, err));
+    worker.on('exit', (code) => {
+      if (this.writer === worker) this.writerFailed(worker, new Error(`writer exited (${code})`));
+    });
+    this.writer = worker;
+    return worker;
+  }
+
+  private writerAnswered(result: WriterResult): void {
+    const flight = this.inFlight;
+    if (!flight || flight.id !== result.id) return;
+    this.inFlight = null;
+    this.writer?.unref();
+    if ('error' in result) {
       const error = new StorageError(
-        `append of ${batch.length} update(s) failed: ${(err as Error).message}`,
+        `append of ${flight.batch.length} update(s) failed: ${result.error}`,
+      );
+      for (const a of flight.batch) a.reject(error);
+    } else {
+      for (let i = 0; i < flight.batch.length; i++) flight.batch[i]!.resolve(result.seqs[i]!);
+    }
+    this.flush();
+  }
+
+  /**
+   * The writer thread died: its batch may or may not have committed, and nobody can tell the
+   * clients it did, so it is refused (the clients keep the text and send it again; Yjs applies a
+   * repeated update once). The next batch starts a new thread.
+   */
+  private writerFailed(worker: Worker | null, err: Error): void {
+    if (worker !== this.writer) return;
+    this.writer = null;
+    void worker?.terminate();
+    const flight = this.inFlight;
+    this.inFlight = null;
+    if (flight) {
+      const error = new StorageError(
+        `append of ${flight.batch.length} update(s) failed: ${err.message}`,
         {
           cause: err,
         },
       );
-      for (const a of batch) a.reject(error);
-      return;
+      for (const a of flight.batch) a.reject(error);
     }
-    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(seqs[i]!);
+    this.flush();
+  }
+
+  /** Resolves when every append made so far has been answered. */
+  private drain(): Promise<void> {
+    if (!this.inFlight && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.drainWaiters.push(resolve);
+      if (!this.flushScheduled && !this.inFlight) this.flush();
+    });
   }
 
   compact(reportId: string, snapshot: Snapshot, throughSeq: number): Promise<void> {
     return this.guard('compact', () => {
-      this.db.transaction(() => {
-        this.stmt.upsertSnapshot.run(reportId, snapshot.update, snapshot.stateVector, throughSeq);
-        this.stmt.dropUpdates.run(reportId, throughSeq);
-      })();
+      this.db
+        .transaction(() => {
+          this.stmt.upsertSnapshot.run(reportId, snapshot.update, snapshot.stateVector, throughSeq);
+          this.stmt.dropUpdates.run(reportId, throughSeq);
+        })
+        .immediate();
     });
   }
 
@@ -612,7 +720,7 @@ export class SqliteStorage implements Storage {
   }
 
   private tx<T>(what: string, fn: () => T): Promise<T> {
-    return this.guardKeepingConflicts(what, () => this.db.transaction(fn)());
+    return this.guardKeepingConflicts(what, () => this.db.transaction(fn).immediate());
   }
 
   /** Like guard, but a ConflictError (a failed precondition, not a fault) passes through as is. */
@@ -628,12 +736,27 @@ export class SqliteStorage implements Storage {
     }
   }
 
+  /**
+   * A prepared statement for `sql`, compiled once: preparing costs more than running most of our
+   * queries (a sync upgrade runs four). Bounded, in case a caller ever builds SQL with a varying
+   * shape (an IN list of varying length).
+   */
+  private prepared(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      if (this.statements.size >= 500) this.statements.clear();
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   private one<T>(sql: string, ...params: unknown[]): T | undefined {
-    return this.db.prepare(sql).get(...params) as T | undefined;
+    return this.prepared(sql).get(...params) as T | undefined;
   }
 
   private all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.db.prepare(sql).all(...params) as T[];
+    return this.prepared(sql).all(...params) as T[];
   }
 
   private insertUser(u: UserRecord): void {
@@ -688,7 +811,7 @@ export class SqliteStorage implements Storage {
     audit: AuditEvent,
   ): Promise<void> {
     return this.tx('setPassword', () => {
-      this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+      this.prepared('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
       this.db
         .prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?')
         .run(userId, keepSession);
@@ -736,7 +859,7 @@ export class SqliteStorage implements Storage {
         represents: null,
         createdAt: user.createdAt,
       });
-      this.db.prepare('UPDATE reports SET group_id = ? WHERE group_id IS NULL').run(group.id);
+      this.prepared('UPDATE reports SET group_id = ? WHERE group_id IS NULL').run(group.id);
       this.writeAudit(audit);
     });
   }
@@ -935,7 +1058,7 @@ export class SqliteStorage implements Storage {
 
   deleteSession(tokenHash: string): Promise<void> {
     return this.guard('deleteSession', () => {
-      this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+      this.prepared('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
     });
   }
 
@@ -1034,7 +1157,7 @@ export class SqliteStorage implements Storage {
       'SELECT report_id, seq, payload FROM report_events WHERE thread_id = ?',
       threadId,
     );
-    const update = this.db.prepare(
+    const update = this.prepared(
       'UPDATE report_events SET payload = ? WHERE report_id = ? AND seq = ?',
     );
     for (const r of rows) {
@@ -1155,7 +1278,7 @@ export class SqliteStorage implements Storage {
         'SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM report_events WHERE report_id = ?',
         reportId,
       )!.n;
-      this.db.prepare('UPDATE threads SET seq = ? WHERE id = ?').run(seq, threadId);
+      this.prepared('UPDATE threads SET seq = ? WHERE id = ?').run(seq, threadId);
       const thread = this.readThread(threadId);
       if (!thread || thread.reportId !== reportId)
         throw new ConflictError('not-found', 'No such thread.');
@@ -1171,7 +1294,7 @@ export class SqliteStorage implements Storage {
           JSON.stringify({ seq, type: 'thread', thread }),
         );
       if (messageId) {
-        const add = this.db.prepare(
+        const add = this.prepared(
           `INSERT INTO inbox (user_id, message_id, thread_id, report_id, reason) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT DO NOTHING`,
         );
@@ -1252,19 +1375,31 @@ export class SqliteStorage implements Storage {
         visibility: StoredInboxItem['visibility'];
         delegation: string | null;
         author_id: string;
+        report_title: string;
+        paragraph_id: string;
+        message_author: string;
+        body: string;
+        created_at: string;
       }>(
         `SELECT i.thread_id, i.report_id, i.message_id, i.reason, i.read, r.group_id,
-                t.visibility, t.delegation, t.author_id
+                t.visibility, t.delegation, t.author_id, r.title AS report_title, t.paragraph_id,
+                m.author AS message_author, m.body, m.created_at
          FROM inbox i JOIN threads t ON t.id = i.thread_id JOIN reports r ON r.id = i.report_id
          JOIN thread_messages m ON m.id = i.message_id
-         WHERE i.user_id = ? AND m.deleted_at IS NULL ORDER BY m.created_at DESC, m.rowid DESC`,
+         WHERE i.user_id = ? AND m.deleted_at IS NULL
+         ORDER BY m.created_at DESC, m.rowid DESC, i.reason`,
         userId,
       ).map((r) => ({
         threadId: r.thread_id,
         reportId: r.report_id,
+        reportTitle: r.report_title,
+        paragraphId: r.paragraph_id,
         messageId: r.message_id,
         reason: r.reason,
         unread: r.read === 0,
+        author: JSON.parse(r.message_author) as PersonView,
+        excerpt: inboxExcerpt(r.body),
+        createdAt: r.created_at,
         groupId: r.group_id,
         visibility: r.visibility,
         delegation: r.delegation,
@@ -1273,25 +1408,42 @@ export class SqliteStorage implements Storage {
     );
   }
 
+  markInboxRead(userId: string, messageIds: readonly string[]): Promise<number> {
+    return this.guard('markInboxRead', () => {
+      const mark = this.prepared(
+        'UPDATE inbox SET read = 1 WHERE user_id = ? AND message_id = ? AND read = 0',
+      );
+      let changed = 0;
+      this.db
+        .transaction(() => {
+          for (const id of messageIds) changed += mark.run(userId, id).changes;
+        })
+        .immediate();
+      return changed;
+    });
+  }
+
   markThreadRead(userId: string, threadId: string): Promise<void> {
     return this.guard('markThreadRead', () => {
-      this.db.transaction(() => {
-        this.db
-          .prepare('UPDATE inbox SET read = 1 WHERE user_id = ? AND thread_id = ?')
-          .run(userId, threadId);
-        // The marker never goes back (a late, older read does not undo a newer one).
-        this.db
-          .prepare(
-            `INSERT INTO thread_reads (user_id, thread_id, report_id, seq, last_message_at)
+      this.db
+        .transaction(() => {
+          this.db
+            .prepare('UPDATE inbox SET read = 1 WHERE user_id = ? AND thread_id = ?')
+            .run(userId, threadId);
+          // The marker never goes back (a late, older read does not undo a newer one).
+          this.db
+            .prepare(
+              `INSERT INTO thread_reads (user_id, thread_id, report_id, seq, last_message_at)
              SELECT ?, t.id, t.report_id, t.seq,
                     COALESCE((SELECT MAX(created_at) FROM thread_messages WHERE thread_id = t.id), '')
              FROM threads t WHERE t.id = ?
              ON CONFLICT (user_id, thread_id) DO UPDATE SET
                seq = MAX(seq, excluded.seq),
                last_message_at = MAX(last_message_at, excluded.last_message_at)`,
-          )
-          .run(userId, threadId);
-      })();
+            )
+            .run(userId, threadId);
+        })
+        .immediate();
     });
   }
 
@@ -1308,10 +1460,54 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  // --- consensus (server/storage/sqlite-consensus.ts) ---
+
+  applyConsensusCommand(
+    reportId: string,
+    command: ConsensusCommand,
+    audit: AuditEvent,
+  ): Promise<ConsensusCommandResult> {
+    // IMMEDIATE: takes the write lock first (waiting up to busy_timeout), so the update writer
+    // thread committing meanwhile cannot make this read-then-write transaction fail (BUSY_SNAPSHOT).
+    return this.guardKeepingConflicts('applyConsensusCommand', () =>
+      this.db.transaction(() => this.consensus.apply(reportId, command, audit)).immediate(),
+    );
+  }
+
+  getConsensus(reportId: string): Promise<ConsensusRecord> {
+    return this.guard('getConsensus', () =>
+      this.db.transaction(() => this.consensus.read(reportId))(),
+    );
+  }
+
+  getParagraphHistory(reportId: string, paragraphId: string): Promise<ParagraphHistoryResponse> {
+    return this.guard('getParagraphHistory', () => this.consensus.history(reportId, paragraphId));
+  }
+
+  getSilence(id: string): Promise<SilenceView | null> {
+    return this.guard('getSilence', () => this.consensus.silence(id));
+  }
+
+  listRunningSilences(): Promise<SilenceView[]> {
+    return this.guard('listRunningSilences', () => this.consensus.running());
+  }
+
+  lockedParagraphIds(reportId: string): Promise<Set<string>> {
+    return this.guard('lockedParagraphIds', () => this.consensus.locked(reportId));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
     this.closed = true;
+    await this.drain();
+    const writer = this.writer;
+    this.writer = null;
+    if (writer) {
+      const exited = new Promise((resolve) => writer.once('exit', resolve));
+      writer.ref();
+      writer.postMessage({ close: true });
+      await exited;
+    }
     this.db.close();
   }
 }

@@ -15,6 +15,14 @@ import type {
   ThreadView,
   ThreadVisibility,
 } from '../../shared/comments.js';
+import type {
+  ParagraphHistoryResponse,
+  ParagraphStatus,
+  Position,
+  PositionView,
+  SilenceView,
+  StatusView,
+} from '../../shared/consensus.js';
 import type { Role } from '../../shared/roles.js';
 
 /** A report's metadata as stored: the same shape the API presents (shared/api.ts). */
@@ -174,6 +182,62 @@ export interface MessageRef {
   deleted: boolean;
 }
 
+/** One consensus command (shared/consensus.ts), applied by Storage.applyConsensusCommand. */
+export type ConsensusCommand =
+  | {
+      type: 'status';
+      paragraphId: string;
+      /** The status the caller saw: if it changed meanwhile, nothing is written (conflict). */
+      from: ParagraphStatus;
+      to: ParagraphStatus;
+      note: string | null;
+      by: PersonView;
+      at: string;
+    }
+  | {
+      type: 'position';
+      paragraphId: string;
+      state: string;
+      position: Position;
+      explanation: string | null;
+      by: PersonView;
+      at: string;
+      /** The explanation as a group thread on the paragraph, opened in the same transaction. */
+      thread: { command: ThreadCommand & { type: 'open' }; audit: AuditEvent } | null;
+    }
+  | {
+      type: 'start-silence';
+      id: string;
+      paragraphIds: string[];
+      deadline: string;
+      timeZone: string;
+      by: PersonView;
+      at: string;
+    }
+  | { type: 'break-silence'; silenceId: string; statement: string; by: PersonView; at: string }
+  | { type: 'cancel-silence'; silenceId: string; by: PersonView; at: string }
+  /** The deadline passed: a running silence is adopted (its paragraphs agreed); else nothing. */
+  | { type: 'settle-silence'; silenceId: string; at: string };
+
+export interface ConsensusCommandResult {
+  /** False when nothing was written (same status again, a silence already settled). */
+  changed: boolean;
+  /** The report events written, in seq order (publish them after the commit). */
+  events: StoredEvent[];
+  status?: StatusView;
+  position?: PositionView;
+  silence?: SilenceView;
+  thread?: ThreadView;
+}
+
+/** A report's consensus state as stored (GET /api/reports/:id/consensus, without config). */
+export interface ConsensusRecord {
+  statuses: StatusView[];
+  positions: PositionView[];
+  silences: SilenceView[];
+  seq: number;
+}
+
 /** Thrown by a transactional call whose precondition failed (nothing was written). */
 export class ConflictError extends Error {
   constructor(
@@ -184,7 +248,8 @@ export class ConflictError extends Error {
       | 'invitation-unknown'
       | 'setup-done'
       | 'not-found'
-      | 'last-chair',
+      | 'last-chair'
+      | 'consensus-conflict',
     message: string,
   ) {
     super(message);
@@ -290,11 +355,35 @@ export interface Storage {
   /** Events of a report with seq > afterSeq, in order. */
   listEvents(reportId: string, afterSeq: number): Promise<StoredEvent[]>;
   lastEventSeq(reportId: string): Promise<number>;
+  /** The user's inbox items (deleted messages left out), newest message first. */
   listInbox(userId: string): Promise<StoredInboxItem[]>;
+  /** Marks the user's inbox items of these messages read (both reasons); returns how many changed. */
+  markInboxRead(userId: string, messageIds: readonly string[]): Promise<number>;
   /** Marks the user's inbox items of the thread read and stores their read marker for it. */
   markThreadRead(userId: string, threadId: string): Promise<void>;
   /** The user's read markers for the threads of a report, by thread id. */
   listThreadReads(userId: string, reportId: string): Promise<Map<string, ReadMarker>>;
+
+  // --- consensus (each command one transaction with its audit event and report events) ---
+
+  /**
+   * Applies one consensus command with its audit event and its report events (audience 'group'),
+   * in one transaction. ConflictError('not-found') for an unknown silence, 'consensus-conflict'
+   * when a precondition no longer holds (status changed meanwhile, paragraph under silence or
+   * locked, silence no longer running or past its deadline): nothing is written.
+   */
+  applyConsensusCommand(
+    reportId: string,
+    command: ConsensusCommand,
+    audit: AuditEvent,
+  ): Promise<ConsensusCommandResult>;
+  getConsensus(reportId: string): Promise<ConsensusRecord>;
+  getParagraphHistory(reportId: string, paragraphId: string): Promise<ParagraphHistoryResponse>;
+  getSilence(id: string): Promise<SilenceView | null>;
+  /** Running silences of every report, earliest deadline first (the scheduler). */
+  listRunningSilences(): Promise<SilenceView[]>;
+  /** Paragraphs whose text is locked: a status in LOCKED_STATUSES, or under a running silence. */
+  lockedParagraphIds(reportId: string): Promise<Set<string>>;
 
   /** Flushes pending appends and releases the storage. */
   close(): Promise<void>;

@@ -2,7 +2,7 @@
 import * as decoding from 'lib0/decoding';
 import type WebSocket from 'ws';
 import { paragraphNumbers } from '../../server/http/thread-routes.js';
-import type { ReportEvent, ThreadView } from '../../shared/comments.js';
+import type { InboxResponse, ReportEvent, ThreadView } from '../../shared/comments.js';
 import { MessageType } from '../../shared/protocol.js';
 import { type TestServer, type TestUser, waitFor } from './server.js';
 
@@ -127,9 +127,6 @@ export async function listThreads(server: TestServer, user: TestUser, reportId: 
   );
 }
 
-export async function inbox(server: TestServer, user: TestUser) {
-  return json<{
-    items: Array<{ threadId: string; messageId: string; reason: string; unread: boolean }>;
-    unread: number;
-  }>(await server.request('GET', '/api/inbox', { as: user }), 200);
+export async function inbox(server: TestServer, user: TestUser): Promise<InboxResponse> {
+  return json<InboxResponse>(await server.request('GET', '/api/inbox', { as: user }), 200);
 }

@@ -39,15 +39,15 @@ const TESTED_ELSEWHERE: Readonly<Partial<Record<Action, string>>> = {
   applyProposal: 'comments-threads.test.ts',
   delegationThreads: '../unit/thread-visibility.test.ts',
   chairThreads: '../unit/thread-visibility.test.ts',
+  recordPosition: 'consensus.test.ts',
+  setStatus: 'consensus.test.ts',
+  declareAgreement: 'consensus.test.ts',
+  runSilence: 'consensus.test.ts',
+  breakSilence: 'consensus.test.ts',
 };
 
 /** Actions of the matrix that nothing in the server exposes yet. */
 const NO_ENDPOINT: Readonly<Partial<Record<Action, string>>> = {
-  recordPosition: 'recording a State’s position on a paragraph',
-  setStatus: 'paragraph statuses',
-  declareAgreement: 'declaring a paragraph agreed / reopening agreed text',
-  runSilence: 'silence procedures',
-  breakSilence: 'breaking silence',
   issueRevision: 'revisions',
   export: 'export',
 };

@@ -37,6 +37,8 @@ const BAD: Record<string, string[]> = {
   CONCORD_INVITATION_HOURS: ['0', String(24 * 90 + 1), 'a week'],
   CONCORD_LOGIN_FAILURES_PER_ACCOUNT: ['0', '10001', 'five'],
   CONCORD_LOGIN_ATTEMPTS_PER_ADDRESS: ['0', '100001', 'many'],
+  CONCORD_RIPE_RULE: ['unanimous', 'No-Objection', 'all accept'],
+  CONCORD_SILENCE_MIN_MS: ['99', '72h', String(60 * 24 * 3600_000 + 1)],
 };
 
 describe('loadConfig', () => {
