@@ -16,7 +16,10 @@ import {
   setMe,
 } from './auth.js';
 import { roleAndState } from './identity.js';
+import { inboxControl } from './inbox/panel.js';
+import { inbox } from './inbox/store.js';
 import { accountPage } from './pages/account.js';
+import { boardPage } from './pages/board.js';
 import type { PageContext } from './pages/context.js';
 import { groupPage } from './pages/group.js';
 import { homePage } from './pages/home.js';
@@ -174,6 +177,16 @@ function start(root: HTMLElement): void {
 
   const context: PageContext = { main, headerMain, headerAside, banner, signedIn };
 
+  // The inbox polls while someone is signed in, and starts afresh for another account.
+  let inboxUser: string | null = null;
+  onAuthChange(() => {
+    const id = currentMe()?.user.id ?? null;
+    if (id === inboxUser) return;
+    inbox.stop();
+    inboxUser = id;
+    if (id) inbox.start();
+  });
+
   replaceChildren(
     root,
     h(
@@ -182,7 +195,12 @@ function start(root: HTMLElement): void {
       h('a', { className: 'brand', attrs: { href: LIST_HREF } }, 'Concord'),
       headerMain,
       headerAside,
-      accountMenu(() => void doLogout()),
+      h(
+        'div',
+        { className: 'header-end' },
+        inboxControl(inbox, (href) => go(href)),
+        accountMenu(() => void doLogout()),
+      ),
     ),
     banner,
     main,
@@ -220,7 +238,10 @@ function start(root: HTMLElement): void {
     }
     switch (r.name) {
       case 'report':
-        cleanup = reportEditorPage(context, r.reportId);
+        cleanup = reportEditorPage(context, r.reportId, r.threadId);
+        break;
+      case 'board':
+        cleanup = boardPage(context, r.reportId, r.view);
         break;
       case 'list':
         cleanup = homePage(context);
@@ -256,7 +277,10 @@ function start(root: HTMLElement): void {
   window.addEventListener('hashchange', () => {
     if ((window.location.hash || '#/') === routed) return;
     // Roles may have changed since the last page: the header catches up in the background.
-    if (currentMe()) void refreshMe();
+    if (currentMe()) {
+      void refreshMe();
+      inbox.nudge();
+    }
     route();
   });
 

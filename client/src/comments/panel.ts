@@ -225,6 +225,43 @@ export class CommentsPanel {
     (this.list.querySelector('.thread-label') as HTMLElement | null)?.focus();
   }
 
+  /** A thread to open as soon as it is loaded and the editor is ready (from an inbox item). */
+  private pendingFocus: string | null = null;
+
+  /**
+   * Opens a thread: the filters are cleared so it is listed, it becomes the active (read)
+   * thread, its paragraph is selected in the editor and its card scrolled into view. Waits for
+   * the threads and the editor when they are not there yet.
+   */
+  focusThread(threadId: string): void {
+    this.pendingFocus = threadId;
+    this.render();
+  }
+
+  /** Applies a pending focus if its thread and the editor are there; returns the thread. */
+  private takeFocus(): ThreadView | null {
+    const id = this.pendingFocus;
+    const thread = id ? this.options.store.threads.get(id) : undefined;
+    if (!thread || !this.options.view()) return null;
+    this.pendingFocus = null;
+    this.paragraphFilter = null;
+    this.filter = 'all';
+    this.filterSelect.value = 'all';
+    this.activeThread = thread.id;
+    return thread;
+  }
+
+  /** After the render that listed it: the focused thread's paragraph and card in view, read. */
+  private revealThread(thread: ThreadView): void {
+    setTimeout(() => {
+      if (this.destroyed) return;
+      this.goToParagraph(thread.paragraphId);
+      const card = this.cards.get(thread.id)?.el;
+      card?.scrollIntoView({ block: 'nearest' });
+      this.options.store.markSeen(this.options.store.threads.get(thread.id) ?? thread);
+    }, 0);
+  }
+
   /** Scrolls the editor to a paragraph and selects its text. */
   private goToParagraph(paragraphId: string): void {
     const view = this.options.view();
@@ -399,6 +436,7 @@ export class CommentsPanel {
     const store = this.options.store;
     const view = this.options.view();
     this.paragraphs = paragraphsOf(view);
+    const focused = this.takeFocus();
     this.loadMembers();
     this.updateStateOptions();
     this.newButton.hidden = !this.can('comment');
@@ -507,6 +545,7 @@ export class CommentsPanel {
         if (this.list.children[i] !== el) this.list.insertBefore(el, this.list.children[i] ?? null);
       });
     }
+    if (focused) this.revealThread(focused);
   }
 
   private loadMembers(): void {

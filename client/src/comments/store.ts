@@ -264,12 +264,6 @@ export class ThreadStore {
     }
   }
 
-  /** The user's inbox: how many mentions and replies are unread. */
-  async inboxUnread(): Promise<number> {
-    const data = await call<{ unread: number }>('GET', '/api/inbox');
-    return data.unread;
-  }
-
   async editMessage(messageId: string, body: string): Promise<void> {
     const { thread } = await call<{ thread: ThreadView }>(
       'PATCH',

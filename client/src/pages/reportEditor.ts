@@ -14,8 +14,10 @@ import { errorMessage, renameReport } from '../api.js';
 import { currentMe, setCurrentGroup } from '../auth.js';
 import { badgesPlugin } from '../comments/badges.js';
 import { CommentsPanel } from '../comments/panel.js';
+import { EditorConsensus } from '../consensus/editor.js';
 import { createEditor } from '../editor/view.js';
 import { roleAndState } from '../identity.js';
+import { inbox } from '../inbox/store.js';
 import { SAVE_STATE_TEXT } from '../sync/saveState.js';
 import { closeSession, openSession, type ReportSession } from '../sync/session.js';
 import { h, replaceChildren } from '../ui/dom.js';
@@ -49,7 +51,12 @@ function invalidReport({ main, headerMain }: PageContext, text: string): () => v
   return () => {};
 }
 
-export function reportEditorPage(context: PageContext, reportId: string): () => void {
+/** The report `reportId`; with `threadId` (from an inbox item), opened at that thread. */
+export function reportEditorPage(
+  context: PageContext,
+  reportId: string,
+  threadId: string | null = null,
+): () => void {
   if (!REPORT_ID_RE.test(reportId)) {
     return invalidReport(context, closeReasonText[CloseCode.InvalidReportId]!);
   }
@@ -118,31 +125,9 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
     className: 'save-state',
     attrs: { 'data-testid': 'save-state', role: 'status', 'aria-live': 'polite' },
   });
-  // Header: unread mentions and replies (GET /api/inbox), refreshed when a thread changes.
-  const inbox = h('span', {
-    className: 'inbox-count',
-    attrs: { 'data-testid': 'inbox-count', role: 'status', title: 'Unread mentions and replies' },
-  });
-  inbox.hidden = true;
-  let inboxTimer: ReturnType<typeof setTimeout> | null = null;
-  const refreshInbox = () => {
-    if (inboxTimer) return;
-    inboxTimer = setTimeout(() => {
-      inboxTimer = null;
-      session.threads
-        .inboxUnread()
-        .then((unread) => {
-          if (!alive) return;
-          inbox.textContent = `Inbox ${unread}`;
-          inbox.classList.toggle('is-unread', unread > 0);
-          inbox.hidden = false;
-        })
-        .catch(() => {});
-    }, 300);
-  };
-  const stopInbox = session.threads.subscribe(refreshInbox);
-  refreshInbox();
-  replaceChildren(headerAside, presence.element, inbox, readOnlyBadge, saveState);
+  // The header's inbox (client/src/inbox) asks again soon when a thread of this report changes.
+  const stopInbox = session.threads.subscribe(() => inbox.nudge());
+  replaceChildren(headerAside, presence.element, readOnlyBadge, saveState);
 
   // Body: a sheet that holds the editor once the first sync is done and the role is known.
   const sheet = h('article', { className: 'sheet', attrs: { 'data-testid': 'sheet' } });
@@ -155,6 +140,15 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
     access: () => session.access,
     view: () => view,
   });
+  // Consensus: statuses in the margin, locks, brackets, silences, the paragraph card.
+  const consensus = new EditorConsensus(session, () => view);
+  // An inbox item of this report opens its thread here, without reloading the page.
+  const stopJumper = inbox.setJumper((rid, tid) => {
+    if (rid !== reportId) return false;
+    comments.focusThread(tid);
+    return true;
+  });
+  if (threadId) comments.focusThread(threadId);
   replaceChildren(
     main,
     h(
@@ -163,8 +157,8 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
       h(
         'div',
         { className: 'editor-columns' },
-        h('div', { className: 'editor-column' }, sheet, help),
-        comments.element,
+        h('div', { className: 'editor-column' }, consensus.toolbar, sheet, help),
+        h('div', { className: 'side-column' }, consensus.panel.element, comments.element),
       ),
     ),
   );
@@ -217,6 +211,7 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
       }
       setCurrentGroup(access.report.groupId);
       if (!currentTitle) setTitle(access.report.title);
+      consensus.renderLinks();
       const renamable = roleCan(access.role, 'createReport');
       if (renamable !== titleRenamable) {
         titleRenamable = renamable;
@@ -261,6 +256,7 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
       view = createEditor(sheet, session, isEditable, [
         badgesPlugin((paragraphId) => comments.showParagraph(paragraphId)),
         keymap({ 'Mod-Alt-m': () => comments.openForm() }),
+        ...consensus.plugins(),
         new Plugin({
           view: () => ({
             update: (v, prev) => {
@@ -271,6 +267,7 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
       ]);
       shownEditable = isEditable();
       comments.render();
+      consensus.viewReady(view);
     } else if (!view && notice?.fatal) {
       placeholder.textContent = '';
     }
@@ -289,8 +286,9 @@ export function reportEditorPage(context: PageContext, reportId: string): () => 
     unsubscribe();
     presence.destroy();
     comments.destroy();
+    consensus.destroy();
     stopInbox();
-    if (inboxTimer) clearTimeout(inboxTimer);
+    stopJumper();
     view?.destroy();
     view = null;
     bannerText.remove();

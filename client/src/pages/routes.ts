@@ -1,7 +1,8 @@
 /**
  * Hash routes:
  *   #/                 home: my groups and their reports
- *   #/r/<reportId>     a report
+ *   #/r/<reportId>     a report (?thread=<threadId>: opened at that comment thread)
+ *   #/r/<reportId>/board   its consensus board (…/matrix: the chair's positions matrix)
  *   #/g/<groupId>      a group's members (and, for chair and secretariat, their management)
  *   #/account          my account (change password)
  *   #/login[?next=…]   log in (then go to `next`, a route of this list)
@@ -9,9 +10,13 @@
  *   #/invite/<token>   accept an invitation
  */
 
+/** The two views of a report's consensus board. */
+export type BoardView = 'board' | 'matrix';
+
 export type Route =
   | { name: 'list' }
-  | { name: 'report'; reportId: string }
+  | { name: 'report'; reportId: string; threadId: string | null }
+  | { name: 'board'; reportId: string; view: BoardView }
   | { name: 'group'; groupId: string }
   | { name: 'account' }
   | { name: 'login'; next: string | null }
@@ -35,7 +40,12 @@ export function parseRoute(hash: string): Route {
   const [path = '/', query = ''] = raw.split('?', 2);
   if (path === '/' || path === '') return { name: 'list' };
   let match = /^\/r\/([^/?#]+)\/?$/.exec(path);
-  if (match) return { name: 'report', reportId: param(match) };
+  if (match) {
+    const thread = new URLSearchParams(query).get('thread');
+    return { name: 'report', reportId: param(match), threadId: thread || null };
+  }
+  match = /^\/r\/([^/?#]+)\/(board|matrix)\/?$/.exec(path);
+  if (match) return { name: 'board', reportId: param(match), view: match[2] as BoardView };
   match = /^\/g\/([^/?#]+)\/?$/.exec(path);
   if (match) return { name: 'group', groupId: param(match) };
   if (path === '/account') return { name: 'account' };
@@ -51,8 +61,15 @@ export function parseRoute(hash: string): Route {
   return { name: 'notFound' };
 }
 
-export function reportHref(reportId: string): string {
-  return `#/r/${encodeURIComponent(reportId)}`;
+/** A report; with `threadId`, opened at that comment thread. */
+export function reportHref(reportId: string, threadId?: string | null): string {
+  const thread = threadId ? `?thread=${encodeURIComponent(threadId)}` : '';
+  return `#/r/${encodeURIComponent(reportId)}${thread}`;
+}
+
+/** A report's consensus board, or its positions matrix. */
+export function boardHref(reportId: string, view: BoardView = 'board'): string {
+  return `#/r/${encodeURIComponent(reportId)}/${view}`;
 }
 
 export function groupHref(groupId: string): string {

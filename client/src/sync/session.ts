@@ -25,6 +25,7 @@ import { REPORT_FRAGMENT, SCHEMA_VERSION } from '../../../shared/schema.js';
 import { ApiRequestError, getReport, type ReportAccess, reportUnauthorized } from '../api.js';
 import { currentMe, onAuthChange, refreshMe, updateMembership } from '../auth.js';
 import { ThreadStore } from '../comments/store.js';
+import { ConsensusStore } from '../consensus/store.js';
 import { presenceUser } from '../identity.js';
 import { computeSaveState, DurableClocks, type SaveState } from './saveState.js';
 
@@ -59,6 +60,14 @@ export class ReportSession {
   readonly provider: WebsocketProvider;
   /** The report's comment threads, kept live by MessageType.Event. */
   readonly threads: ThreadStore;
+  /** Paragraph statuses, positions and silences, kept live by the same events. */
+  readonly consensus: ConsensusStore;
+  /**
+   * The one catch-up cursor for both stores: the last event seq both have seen. Starts at the
+   * lower of their load seqs (so no event is skipped for either), then follows the events.
+   * Null until both are loaded: the socket does not ask for events before then.
+   */
+  private eventSeq: number | null = null;
   /** True once the first sync with the server completed (the editor waits for it). */
   hasSynced = false;
   saveState: SaveState = 'offline';
@@ -88,6 +97,7 @@ export class ReportSession {
   constructor(readonly reportId: string) {
     this.fragment = this.doc.getXmlFragment(REPORT_FRAGMENT);
     this.threads = new ThreadStore(reportId);
+    this.consensus = new ConsensusStore(reportId);
     this.provider = new WebsocketProvider(syncServerUrl(), reportId, this.doc, {
       connect: false,
       params: {
@@ -117,16 +127,23 @@ export class ReportSession {
       if (this.serverNotice.code === 'read-only') void this.loadAccess();
       this.refresh();
     };
-    // A comment thread changed: replace it in the store; reconnecting asks for what came after.
+    // A thread, status, position or silence changed: each store takes its own kind (a replayed
+    // event changes nothing); reconnecting asks for what came after the shared cursor.
     this.provider.messageHandlers[MessageType.Event] = (_encoder, decoder) => {
+      let event: ReportEvent;
       try {
-        const event = JSON.parse(decoding.readVarString(decoder)) as ReportEvent;
-        this.threads.applyEvent(event);
+        event = JSON.parse(decoding.readVarString(decoder)) as ReportEvent;
       } catch {
         // A malformed event is ignored; the next reconnection replays from the last seq.
+        return;
+      }
+      if (typeof event?.seq !== 'number') return;
+      if (!this.consensus.applyEvent(event)) this.threads.applyEvent(event);
+      if (this.eventSeq !== null && event.seq > this.eventSeq) {
+        this.eventSeq = event.seq;
+        this.syncEventsParam();
       }
     };
-    this.threads.subscribe(this.syncEventsParam);
     // The protocol's permission-denied message comes with a Notice that says it in words; the
     // stock handler would only log a console warning.
     this.provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) => {
@@ -241,10 +258,29 @@ export class ReportSession {
     this.listeners.clear();
   }
 
+  /** True once both stores hold what the server had at some seq (the cursor is then set). */
+  private get eventsLoaded(): boolean {
+    return this.threads.loaded && this.consensus.loaded;
+  }
+
+  /**
+   * Loads whichever store is not loaded yet, then sets the shared cursor (at the first load, the
+   * lower of the two load seqs). Resolves either way; a failed load is retried on the next sync.
+   */
+  private async loadEventStores(): Promise<void> {
+    await Promise.all([
+      this.threads.loaded ? null : this.threads.load().catch(() => {}),
+      this.consensus.loaded ? null : this.consensus.load().catch(() => {}),
+    ]);
+    if (this.destroyed || !this.eventsLoaded) return;
+    if (this.eventSeq === null) this.eventSeq = Math.min(this.threads.seq, this.consensus.seq);
+    this.syncEventsParam();
+  }
+
   /** y-websocket rebuilds its URL from `params` on every reconnection. */
   private readonly syncEventsParam = () => {
-    if (!this.threads.loaded) return;
-    const seq = String(this.threads.seq);
+    if (this.eventSeq === null) return;
+    const seq = String(this.eventSeq);
     if (this.provider.params[SyncParam.events] !== seq) {
       this.provider.params = { ...this.provider.params, [SyncParam.events]: seq };
     }
@@ -275,17 +311,14 @@ export class ReportSession {
     if (synced) {
       this.hasSynced = true;
       this.threads.retryFailed();
-      if (!this.threads.loaded) {
-        // The list could not be fetched before connecting: fetch it now, and reconnect so that
-        // the server sends the events after its seq.
-        void this.threads
-          .load()
-          .then(() => {
-            if (this.destroyed || !this.provider.wsconnected) return;
-            this.provider.disconnect();
-            this.provider.connect();
-          })
-          .catch(() => {});
+      if (!this.eventsLoaded) {
+        // The threads or the consensus data could not be fetched before connecting: fetch them
+        // now, and reconnect so that the server sends the events after the cursor.
+        void this.loadEventStores().then(() => {
+          if (this.destroyed || !this.eventsLoaded || !this.provider.wsconnected) return;
+          this.provider.disconnect();
+          this.provider.connect();
+        });
       }
       if (this.notice && !this.notice.fatal) this.notice = null;
     }
@@ -366,9 +399,10 @@ export class ReportSession {
           const me = currentMe();
           if (me) this.threads.setUser(me.user.id);
           if (audienceChanged) void this.threads.load(true).catch(() => {});
-          else if (!this.threads.loaded) {
-            // The threads first: their seq tells the server which events to send from then on.
-            await this.threads.load().catch(() => {});
+          if (!this.eventsLoaded) {
+            // Threads and consensus data first: their seq tells the server which events to send
+            // from then on.
+            await this.loadEventStores();
             if (this.destroyed) return;
           }
           if (!this.provider.shouldConnect && !this.notice?.fatal && !this.pausedOffline) {
