@@ -46,6 +46,9 @@ export function reportUnauthorized(message: string): void {
   onUnauthorized?.(message);
 }
 
+/** How long one API call may take, answer body included. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 interface RequestOptions {
   /** A 401 here is an answer for the caller (wrong password…), not an ended session. */
   expect401?: boolean;
@@ -59,20 +62,30 @@ export async function request<T>(
   options: RequestOptions = {},
 ): Promise<T> {
   let response: Response;
+  let text: string;
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
+      // A request the network swallowed must not hang a page forever (the editor waits for its
+      // first reads before it connects): give up and let the caller's retry path run.
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       headers: {
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-  } catch {
+    text = await response.text();
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'TimeoutError') {
+      throw new ApiRequestError(
+        `The server did not answer within ${REQUEST_TIMEOUT_MS / 1000} s. Check your connection.`,
+        0,
+      );
+    }
     throw new ApiRequestError('Cannot reach the server. Check your connection.', 0);
   }
-  const text = await response.text();
   let data: unknown = null;
   if (text) {
     try {
