@@ -265,6 +265,18 @@ test('silence from the chair’s card: countdown and lock for the expert; broken
     );
   await C.page.getByTestId('silence-start').click();
   await C.page.getByTestId('silence-item').waitFor({ timeout: E2E_TIMEOUT });
+  // Nobody objects and the text has no brackets, yet the matrix does not call it ripe: it is
+  // already under silence.
+  const M = await C.context.newPage();
+  await M.goto(`${url}/matrix`);
+  const silencedId = await C.page.locator(para(0)).getAttribute('data-id');
+  const ripeCell = M.locator(
+    `[data-testid=matrix-row][data-paragraph-id="${silencedId}"] [data-testid=matrix-ripe]`,
+  );
+  await ripeCell.waitFor({ timeout: E2E_TIMEOUT });
+  assert.equal(await ripeCell.getAttribute('data-ripe'), 'false');
+  assert.match((await ripeCell.getAttribute('title')) ?? '', /Under silence/);
+  await M.close();
 
   // The expert sees it running, with a live countdown, and the paragraph locked.
   const item = K.page.getByTestId('silence-item');

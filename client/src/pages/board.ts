@@ -457,9 +457,12 @@ export function boardPage(context: PageContext, reportId: string, mode: BoardVie
       for (const p of c.paragraphs) {
         const positions = store.positionsOf(p.id);
         const byState = new Map(positions.map((x) => [x.state, x]));
-        // Text with brackets (or none at all) cannot be agreed, whatever the States say.
+        // Text with brackets (or none at all) cannot be agreed, whatever the States say; text
+        // under silence is already on its way to agreement.
+        const underSilence = store.silenceOf(p.id) !== null;
         const ripe =
           !SETTLED_STATUSES.has(p.stored) &&
+          !underSilence &&
           p.text.trim() !== '' &&
           !hasBrackets(p.text) &&
           isRipe(store.ripeRule, states, positions);
@@ -510,9 +513,11 @@ export function boardPage(context: PageContext, reportId: string, mode: BoardVie
                     ? `Ripe for agreement${silent.length ? ` (not yet heard: ${silent.join(', ')})` : ''}`
                     : SETTLED_STATUSES.has(p.stored)
                       ? STATUS_LABELS[p.stored]
-                      : hasBrackets(p.text)
-                        ? 'Not ripe: square brackets in the text'
-                        : 'Not ripe',
+                      : underSilence
+                        ? 'Under silence until its deadline'
+                        : hasBrackets(p.text)
+                          ? 'Not ripe: square brackets in the text'
+                          : 'Not ripe',
                 },
               },
               ripe ? 'Ripe' : '',
