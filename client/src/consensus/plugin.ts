@@ -27,6 +27,7 @@ import {
   STATUS_SHORT,
   scanBrackets,
 } from '../../../shared/consensus.js';
+import { dropHistoryStep, lockedInHistoryStep, type RefuseHistory } from './history.js';
 
 /** What the plugin shows; replaced as a whole by setConsensus. */
 export interface ConsensusInfo {
@@ -281,6 +282,17 @@ export function consensusPlugin(options: ConsensusPluginOptions): Plugin<Consens
         return previous;
       },
     },
+    // Undo and redo run on the Y.Doc and arrive as changes from Yjs, past the filter below: the
+    // step is looked at before it runs (see history.ts).
+    refuseHistory: ((state, stack) => {
+      const locked = consensusKey.getState(state)?.info.locked;
+      if (!locked || locked.size === 0) return false;
+      const id = lockedInHistoryStep(state, stack, locked);
+      if (id === null) return false;
+      dropHistoryStep(state, stack);
+      options.onRefused(id);
+      return true;
+    }) satisfies RefuseHistory,
     filterTransaction: (tr: Transaction, state: EditorState) => {
       if (!tr.docChanged || fromYjs(tr)) return true;
       const locked = consensusKey.getState(state)?.info.locked;

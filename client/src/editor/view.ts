@@ -1,7 +1,7 @@
 /** The report editor: ProseMirror bound to the session's Y.Doc. */
 import { baseKeymap, toggleMark } from 'prosemirror-commands';
 import { keymap } from 'prosemirror-keymap';
-import { EditorState, Plugin, type Transaction } from 'prosemirror-state';
+import { type Command, EditorState, Plugin, type Transaction } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import {
   initProseMirrorDoc,
@@ -14,6 +14,7 @@ import {
 } from 'y-prosemirror';
 import { paragraphIdsPlugin } from '../../../shared/paragraphIds.js';
 import { schema } from '../../../shared/schema.js';
+import type { RefuseHistory } from '../consensus/history.js';
 import type { ReportSession } from '../sync/session.js';
 import { shiftParagraphLevel, splitParagraph } from './commands.js';
 import { remoteCaret, remoteSelection } from './cursors.js';
@@ -35,6 +36,20 @@ function readOnlyGuard(isEditable: () => boolean): Plugin {
   return new Plugin({
     filterTransaction: (tr) => !tr.docChanged || isEditable() || fromYjs(tr),
   });
+}
+
+/**
+ * A plugin may refuse the next undo or redo step by giving its spec `refuseHistory` (the
+ * consensus lock does: a step that would change agreed text).
+ */
+function historyCommand(command: Command, stack: 'undo' | 'redo'): Command {
+  return (state, dispatch, view) => {
+    for (const plugin of state.plugins) {
+      const refuse = (plugin.spec as { refuseHistory?: RefuseHistory }).refuseHistory;
+      if (refuse?.(state, stack)) return true;
+    }
+    return command(state, dispatch, view);
+  };
 }
 
 /**
@@ -63,9 +78,9 @@ export function createEditor(
       }),
       yUndoPlugin(),
       keymap({
-        'Mod-z': undoCommand,
-        'Mod-y': redoCommand,
-        'Mod-Shift-z': redoCommand,
+        'Mod-z': historyCommand(undoCommand, 'undo'),
+        'Mod-y': historyCommand(redoCommand, 'redo'),
+        'Mod-Shift-z': historyCommand(redoCommand, 'redo'),
         'Mod-b': toggleMark(schema.marks['strong']!),
         'Mod-i': toggleMark(schema.marks['em']!),
         Enter: splitParagraph,
