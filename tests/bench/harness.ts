@@ -55,6 +55,59 @@ export interface RunRecord {
   failure: string | null;
 }
 
+/** One measurement of the write floor (write-floor.ts) beside a fanout scenario's targets. */
+export interface FloorRecord {
+  scenarioId: string;
+  rep: number;
+  /** µs of CPU per bare socket.write; null when the measurement failed (see failure). */
+  usPerWrite: number | null;
+  failure: string | null;
+}
+
+const WRITE_FLOOR = path.join(BENCH_DIR, 'write-floor.ts');
+
+/** Runs write-floor.ts once with the scenario's N and duration, in its own process. */
+function measureFloor(readers: number, seconds: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        WRITE_FLOOR,
+        '--sockets',
+        String(readers),
+        '--seconds',
+        String(seconds),
+        '--runs',
+        '1',
+        '--json',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += String(d);
+    });
+    child.stderr.on('data', (d) => {
+      err += String(d);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 60) * 1000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      try {
+        const parsed = JSON.parse(out.trim().split('\n').at(-1) ?? '') as { usPerWrite: number[] };
+        const v = parsed.usPerWrite[0];
+        if (code === 0 && typeof v === 'number') return resolve(v);
+      } catch {
+        // reported below
+      }
+      reject(new Error(`write floor exited ${code}: ${err.trim().slice(-300)}`));
+    });
+  });
+}
+
 export interface BenchReport {
   records: RunRecord[];
   failures: string[];
@@ -181,6 +234,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
   const unload = unloadTiming(opts.smoke);
   const records: RunRecord[] = [];
+  const floors: FloorRecord[] = [];
 
   // In smoke mode a target's process serves all scenarios (fresh document each): it asserts
   // correctness only, and starting a server per scenario would cost most of the minute.
@@ -261,6 +315,32 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
               (f ? `  FAIL: ${f}` : ''),
           );
         }
+        // The floor under "server CPU per delivery", measured in the same repetition with the
+        // same N and duration: what one bare socket.write of a ready frame costs (write-floor.ts).
+        if (!opts.smoke && scenario.params.kind === 'fanout') {
+          const { readers, durationMs } = scenario.params;
+          const floor: FloorRecord = {
+            scenarioId: scenario.id,
+            rep,
+            usPerWrite: null,
+            failure: null,
+          };
+          try {
+            floor.usPerWrite = await measureFloor(
+              readers,
+              Math.max(1, Math.round(durationMs / 1000)),
+            );
+          } catch (err) {
+            floor.failure = (err as Error).message;
+          }
+          floors.push(floor);
+          opts.log(
+            `[rep ${rep}/${opts.reps}] ${scenario.id.padEnd(11)} ${'write floor'.padEnd(16)} ` +
+              (floor.usPerWrite !== null
+                ? `${floor.usPerWrite.toFixed(2)} µs CPU per bare socket.write`
+                : `FAIL: ${floor.failure}`),
+          );
+        }
       }
     }
   } finally {
@@ -270,6 +350,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const durationMs = performance.now() - t0;
   const markdown = renderMarkdown({
     records,
+    floors,
     targets,
     scenarios,
     skipped,

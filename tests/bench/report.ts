@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BenchOptions, RunRecord } from './harness.js';
+import type { BenchOptions, FloorRecord, RunRecord } from './harness.js';
 import { MS_PER_TICK } from './proc.js';
 import { spread } from './stats.js';
 import { ROOT, type TargetDef } from './targets.js';
@@ -11,6 +11,8 @@ import type { Scenario } from './types.js';
 
 export interface RenderInput {
   records: RunRecord[];
+  /** The write floor measured beside each fanout scenario (none in smoke runs). */
+  floors: FloorRecord[];
   targets: TargetDef[];
   scenarios: Scenario[];
   skipped: string[];
@@ -185,6 +187,27 @@ export function renderMarkdown(input: RenderInput): string {
           okCell(rs, (r) => !!r.load?.canaryOk),
         ]);
       }
+      const floor = input.floors.filter((f) => f.scenarioId === s.id);
+      if (floor.length > 0) {
+        const blank = '';
+        rows.push([
+          s.params.kind === 'fanout' ? String(s.params.readers) : s.id,
+          'bare socket.write (floor)',
+          blank,
+          blank,
+          blank,
+          blank,
+          blank,
+          cell(floor.map((f) => f.usPerWrite)),
+          blank,
+          blank,
+          blank,
+          blank,
+          floor.some((f) => f.failure)
+            ? `**failed** (${floor.filter((f) => f.failure).length})`
+            : blank,
+        ]);
+      }
     }
     out.push(
       table(
@@ -205,6 +228,11 @@ export function renderMarkdown(input: RenderInput): string {
         ],
         rows,
       ),
+      '',
+      '"bare socket.write (floor)": `tests/bench/write-floor.ts`, run after the targets in each ' +
+        'repetition with the same N and duration: one process writes a ready-made frame to N ' +
+        'sockets, nothing else; its CPU per write is the least any Node server can spend per ' +
+        'delivery.',
       '',
       'The readers live in one load process and apply each update one after another, so at large ' +
         'N a latency includes up to N × "load CPU µs/delivery" of harness work (the same for every ' +
