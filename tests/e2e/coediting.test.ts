@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   openAs,
+  para,
   paragraphTexts,
   pollPage,
   startBrowserTest,
@@ -48,7 +49,6 @@ test('two people co-edit a report and everything survives a reload', {
   // A types in paragraph 1 (chapter I), B in paragraph 3 (chapter III).
   const textA = 'The Group recalls the mandate given by resolution 70/237.';
   const textB = 'States should not conduct or knowingly support ICT activity contrary to law.';
-  const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
   await a.page.locator(para(0)).click();
   await a.page.keyboard.type(textA);
   await b.page.locator(para(2)).click();

@@ -12,14 +12,13 @@ import type { Page } from 'playwright-core';
 import {
   E2E_TIMEOUT,
   openAs,
+  para,
   paragraphTexts,
   pollPage,
   startBrowserTest,
+  VIEWPORT,
   waitForParagraph,
 } from './people.js';
-
-const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
-const viewport = { width: 1400, height: 900 };
 
 const TEXTS = [
   'The Group met in four sessions.',
@@ -134,7 +133,7 @@ test('a thread follows its paragraph (split, merge, delete before, cut and paste
   const a = await server.addUser('expert', 'Brazil', 'Ana Souza');
   const b = await server.addUser('expert', 'Kenya', 'Wanjiru Kamau');
   const url = `${server.baseUrl}/#/r/${report.id}`;
-  const A = await openAs(browser, url, { name: 'Ana Souza', cookie: a.cookie, viewport });
+  const A = await openAs(browser, url, { name: 'Ana Souza', cookie: a.cookie, viewport: VIEWPORT });
   const page = A.page;
 
   // Chapter I gets five paragraphs; the other six chapters keep one empty paragraph each.
@@ -165,7 +164,11 @@ test('a thread follows its paragraph (split, merge, delete before, cut and paste
   assert.equal(await page.getByTestId('thread-quote').textContent(), QUOTE);
   await waitForHighlight(page, QUOTE, TARGET);
 
-  const B = await openAs(browser, url, { name: 'Wanjiru Kamau', cookie: b.cookie, viewport });
+  const B = await openAs(browser, url, {
+    name: 'Wanjiru Kamau',
+    cookie: b.cookie,
+    viewport: VIEWPORT,
+  });
   await waitForBadgeAt(B.page, TARGET);
 
   // (a) Split in the middle: the thread stays on the first half, label unchanged.

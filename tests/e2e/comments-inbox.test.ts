@@ -11,9 +11,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inbox, json, key, paragraphIds } from '../helpers/comments.js';
-import { E2E_TIMEOUT, openAs, pollPage, startBrowserTest, waitForText } from './people.js';
+import {
+  E2E_TIMEOUT,
+  openAs,
+  pollPage,
+  startBrowserTest,
+  VIEWPORT,
+  waitForText,
+} from './people.js';
 
-const viewport = { width: 1400, height: 900 };
 /** One poll interval (client/src/inbox/store.ts, INBOX_POLL_MS) and some slack. */
 const POLL_WAIT = 30_000;
 
@@ -46,7 +52,7 @@ test('a mention in another report reaches the inbox; its item opens the thread',
   const A = await openAs(browser, `${server.baseUrl}/#/r/${y.id}`, {
     name: 'Ana Souza',
     cookie: a.cookie,
-    viewport,
+    viewport: VIEWPORT,
   });
   A.page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());

@@ -9,9 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ThreadListResponse } from '../../shared/comments.js';
 import { json, openThread, paragraphIds } from '../helpers/comments.js';
-import { E2E_TIMEOUT, openAs, startBrowserTest } from './people.js';
-
-const viewport = { width: 1400, height: 900 };
+import { E2E_TIMEOUT, openAs, startBrowserTest, VIEWPORT } from './people.js';
 
 test('a thread read on one device is read on another (server read marker)', {
   timeout: 120_000,
@@ -24,7 +22,11 @@ test('a thread read on one device is read on another (server read marker)', {
   const thread = await openThread(server, b, report.id, { paragraphId: para, body: 'A question.' });
   const url = `${server.baseUrl}/#/r/${report.id}`;
 
-  const first = await openAs(browser, url, { name: 'Ana Souza', cookie: a.cookie, viewport });
+  const first = await openAs(browser, url, {
+    name: 'Ana Souza',
+    cookie: a.cookie,
+    viewport: VIEWPORT,
+  });
   const card = first.page.getByTestId('thread');
   await card.getByTestId('thread-unread').waitFor({ timeout: E2E_TIMEOUT });
   await first.page
@@ -44,7 +46,11 @@ test('a thread read on one device is read on another (server read marker)', {
     await new Promise((r) => setTimeout(r, 50));
   }
 
-  const second = await openAs(browser, url, { name: 'Ana Souza', cookie: a.cookie, viewport });
+  const second = await openAs(browser, url, {
+    name: 'Ana Souza',
+    cookie: a.cookie,
+    viewport: VIEWPORT,
+  });
   const card2 = second.page.getByTestId('thread');
   await card2.waitFor({ timeout: E2E_TIMEOUT });
   await second.page

@@ -14,16 +14,16 @@ import {
   E2E_TIMEOUT,
   openAs,
   type Person,
+  para,
   paragraphTexts,
   pollPage,
   serverParagraphs,
   startBrowserTest,
+  VIEWPORT,
   waitForParagraph,
   waitForText,
 } from './people.js';
 
-const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
-const viewport = { width: 1400, height: 900 };
 const TARGET = 12;
 
 /** Fails the test on any dialog (an alert would mean injected script ran). */
@@ -51,7 +51,7 @@ test('threads live across pages: comment, badge, reply, unread, proposal applied
   const url = `${server.baseUrl}/#/r/${report.id}`;
   const dialogs: string[] = [];
 
-  const A = await openAs(browser, url, { name: 'Ana Souza', cookie: a.cookie, viewport });
+  const A = await openAs(browser, url, { name: 'Ana Souza', cookie: a.cookie, viewport: VIEWPORT });
   noDialogs(A, dialogs);
 
   // Enough paragraphs for a 13th.
@@ -71,15 +71,23 @@ test('threads live across pages: comment, badge, reply, unread, proposal applied
   assert.ok(cite, 'the paragraph has a number');
   const targetText = (await paragraphTexts(A.page))[TARGET]!;
 
-  const B = await openAs(browser, url, { name: 'Wanjiru Kamau', cookie: b.cookie, viewport });
+  const B = await openAs(browser, url, {
+    name: 'Wanjiru Kamau',
+    cookie: b.cookie,
+    viewport: VIEWPORT,
+  });
   noDialogs(B, dialogs);
   const C = await openAs(browser, url, {
     name: 'The Chair',
     cookie: server.chair.cookie,
-    viewport,
+    viewport: VIEWPORT,
   });
   noDialogs(C, dialogs);
-  const O = await openAs(browser, url, { name: 'Jean Dupont', cookie: obs.cookie, viewport });
+  const O = await openAs(browser, url, {
+    name: 'Jean Dupont',
+    cookie: obs.cookie,
+    viewport: VIEWPORT,
+  });
   noDialogs(O, dialogs);
 
   // A comments on the paragraph at the cursor, quoting a selection.
@@ -191,8 +199,12 @@ test('a reply that fails stays visible as not sent, and a retry never duplicates
   const a = await server.addUser('expert', 'Brazil', 'Ana Souza');
   const b = await server.addUser('expert', 'Kenya', 'Wanjiru Kamau');
   const url = `${server.baseUrl}/#/r/${report.id}`;
-  const A = await openAs(browser, url, { name: 'Ana Souza', cookie: a.cookie, viewport });
-  const B = await openAs(browser, url, { name: 'Wanjiru Kamau', cookie: b.cookie, viewport });
+  const A = await openAs(browser, url, { name: 'Ana Souza', cookie: a.cookie, viewport: VIEWPORT });
+  const B = await openAs(browser, url, {
+    name: 'Wanjiru Kamau',
+    cookie: b.cookie,
+    viewport: VIEWPORT,
+  });
 
   await A.page.locator(para(0)).click();
   await A.page.getByTestId('new-thread').click();
@@ -287,12 +299,16 @@ test('visibility, mentions and inbox, edit, delete, resolve and reopen, a delete
   const a = await server.addUser('expert', 'Brazil', 'Ana Souza');
   const b = await server.addUser('expert', 'Kenya', 'Wanjiru Kamau');
   const url = `${server.baseUrl}/#/r/${report.id}`;
-  const A = await openAs(browser, url, { name: 'Ana Souza', cookie: a.cookie, viewport });
-  const B = await openAs(browser, url, { name: 'Wanjiru Kamau', cookie: b.cookie, viewport });
+  const A = await openAs(browser, url, { name: 'Ana Souza', cookie: a.cookie, viewport: VIEWPORT });
+  const B = await openAs(browser, url, {
+    name: 'Wanjiru Kamau',
+    cookie: b.cookie,
+    viewport: VIEWPORT,
+  });
   const C = await openAs(browser, url, {
     name: 'The Chair',
     cookie: server.chair.cookie,
-    viewport,
+    viewport: VIEWPORT,
   });
 
   await A.page.locator(para(0)).click();

@@ -11,11 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { GGE_REPORT_TITLE } from '../../shared/templates.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestUser } from '../helpers/server.js';
-import { E2E_TIMEOUT, openAs, waitForParagraph, waitForText } from './people.js';
+import { E2E_TIMEOUT, openAs, para, VIEWPORT, waitForParagraph, waitForText } from './people.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = path.resolve(process.argv[2] ?? '/tmp/concord-consensus-shots');
-const viewport = { width: 1400, height: 900 };
 
 const CHAPTERS: string[][] = [
   [
@@ -56,9 +55,8 @@ try {
   const C = await openAs(browser, url, {
     name: 'The Chair',
     cookie: server.chair.cookie,
-    viewport,
+    viewport: VIEWPORT,
   });
-  const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
   let index = 0;
   for (const texts of CHAPTERS) {
     await C.page.locator(para(index)).click();

@@ -15,16 +15,16 @@ import { watchPage } from '../helpers/browser.js';
 import {
   E2E_TIMEOUT,
   openAs,
+  para,
   paragraphTexts,
   pollPage,
   serverParagraphs,
   startBrowserTest,
+  VIEWPORT,
   waitForParagraph,
   waitForText,
 } from './people.js';
 
-const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
-const viewport = { width: 1400, height: 900 };
 /** Paragraph 13 (0-based index in chapter I). */
 const AGREED = 12;
 /** Paragraph 14: bracketed text. */
@@ -66,7 +66,7 @@ test('statuses, locks, the live board, positions in the matrix, brackets refused
   const C = await openAs(browser, url, {
     name: 'The Chair',
     cookie: server.chair.cookie,
-    viewport,
+    viewport: VIEWPORT,
   });
   await C.page.locator(para(0)).click();
   for (let i = 0; i < TEXTS.length; i++) {
@@ -91,7 +91,11 @@ test('statuses, locks, the live board, positions in the matrix, brackets refused
   );
 
   // The expert's editor, and the board in another page.
-  const A = await openAs(browser, url, { name: 'Ana Souza', cookie: brazil.cookie, viewport });
+  const A = await openAs(browser, url, {
+    name: 'Ana Souza',
+    cookie: brazil.cookie,
+    viewport: VIEWPORT,
+  });
   await waitForParagraph(A.page, UNBALANCED, TEXTS[UNBALANCED]!);
   const board = await A.context.newPage();
   const boardProblems = watchPage(board);
@@ -237,12 +241,16 @@ test('silence from the chair’s card: countdown and lock for the expert; broken
   const C = await openAs(browser, url, {
     name: 'The Chair',
     cookie: server.chair.cookie,
-    viewport,
+    viewport: VIEWPORT,
   });
   await C.page.locator(para(0)).click();
   await C.page.keyboard.type(text);
   await waitForText(C.page, '[data-testid=save-state]', 'Saved');
-  const K = await openAs(browser, url, { name: 'Wanjiru Kamau', cookie: kenya.cookie, viewport });
+  const K = await openAs(browser, url, {
+    name: 'Wanjiru Kamau',
+    cookie: kenya.cookie,
+    viewport: VIEWPORT,
+  });
   await waitForParagraph(K.page, 0, text);
   // Kenya adds a word before the silence (an edit of its own that undo could take back).
   const kenyan = `${text} Kenya`;

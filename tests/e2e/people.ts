@@ -17,6 +17,12 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 /** Generous: the machine is small and runs suites one after another. */
 export const E2E_TIMEOUT = 20_000;
 
+/** Wide enough for the text, the margin and the side panel side by side. */
+export const VIEWPORT = { width: 1400, height: 900 };
+
+/** A locator for the n-th paragraph (0-based) of the report text. */
+export const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
+
 /**
  * The Content-Security-Policy the client must live with (no 'unsafe-inline' anywhere). Tests add
  * it to every page response, so an inline script or a style attribute shows up as a console

@@ -19,6 +19,7 @@ import {
   logInThroughForm,
   newPerson,
   openAs,
+  para,
   paragraphTexts,
   pollPage,
   serverParagraphs,
@@ -27,7 +28,6 @@ import {
   waitForText,
 } from './people.js';
 
-const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** contenteditable of the report text ("true" / "false"). */

@@ -12,7 +12,7 @@ import { presenceColor } from '../../shared/presence.js';
 import { GGE_REPORT_TITLE } from '../../shared/templates.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
-import { E2E_TIMEOUT, openAs, pollPage, waitForParagraph } from './people.js';
+import { E2E_TIMEOUT, openAs, para, pollPage, waitForParagraph } from './people.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const out = path.resolve(
@@ -52,7 +52,6 @@ try {
     cookie: expertB.cookie,
     viewport: size,
   });
-  const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
 
   // A drafts the introduction.
   const intro1 =

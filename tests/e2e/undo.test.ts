@@ -5,20 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { waitFor } from '../helpers/server.js';
 import { E2E_TIMEOUT, openAs, startBrowserTest } from './people.js';
-
-/** Waits until `read` gives `want`; fails with the last value. */
-async function until<T>(read: () => Promise<T>, want: T): Promise<void> {
-  const deadline = Date.now() + E2E_TIMEOUT;
-  let last = await read();
-  while (JSON.stringify(last) !== JSON.stringify(want)) {
-    if (Date.now() > deadline) {
-      assert.fail(`waited for ${JSON.stringify(want)}, last ${JSON.stringify(last)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    last = await read();
-  }
-}
 
 test('Enter then Ctrl-Z: the split is undone, ids and all; Ctrl-Shift-Z splits again', {
   timeout: 120_000,
@@ -36,21 +24,29 @@ test('Enter then Ctrl-Z: the split is undone, ids and all; Ctrl-Shift-Z splits a
 
   await paras.first().click();
   await page.keyboard.type('States should cooperate');
-  await until(first, 'States should cooperate');
+  await waitFor(
+    async () => (await first()) === 'States should cooperate',
+    'the typing',
+    E2E_TIMEOUT,
+  );
   const before = await ids();
   // A pause ends the typing's undo group, as it does for a person.
   await page.waitForTimeout(700);
   await page.keyboard.press('Enter');
-  await until(async () => (await ids()).length, before.length + 1);
+  await waitFor(async () => (await ids()).length === before.length + 1, 'the split', E2E_TIMEOUT);
   const split = await ids();
   assert.equal(split[0], before[0], 'the first half keeps the id');
   assert.ok(split[1] && !before.includes(split[1]), 'the new paragraph has a fresh id');
 
   await page.keyboard.press('Control+z');
-  await until(ids, before);
+  await waitFor(
+    async () => JSON.stringify(await ids()) === JSON.stringify(before),
+    'the split undone',
+    E2E_TIMEOUT,
+  );
   assert.equal(await first(), 'States should cooperate', 'the typing is still there');
 
   await page.keyboard.press('Control+Shift+z');
-  await until(async () => (await ids()).length, before.length + 1);
+  await waitFor(async () => (await ids()).length === before.length + 1, 'the redo', E2E_TIMEOUT);
   assert.equal((await ids())[0], before[0]);
 });
