@@ -7,7 +7,12 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:ht
 import type { Socket } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
 import type { WebSocket } from 'ws';
 import { presenceColor } from '../shared/presence.js';
 import { CloseCode, REPORT_ID_RE, SYNC_PATH, SyncParam } from '../shared/protocol.js';
@@ -26,6 +31,7 @@ import { reportRoutes } from './http/routes.js';
 import { threadRoutes, viewerOf } from './http/thread-routes.js';
 import { SqliteStorage } from './storage/sqlite.js';
 import {
+  type AuditEvent,
   type MemberRecord,
   type ReportRecord,
   type Storage,
@@ -211,12 +217,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
       const auth = req.auth!;
       const log = req.log;
       const query = req.query;
-      const auditBase = app.auditEvent(req, {
-        action: '',
-        groupId: report.groupId,
-        target: report.id,
-        detail: null,
-      });
+      const reportId = report.id;
       const savedRaw = query[SyncParam.saved];
       const saved = savedRaw !== undefined && /^\d{1,10}$/.test(savedRaw) ? Number(savedRaw) : null;
       const identity: ConnectionIdentity = {
@@ -231,21 +232,24 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
           role: member.role,
           represents: member.represents,
         },
-        audit: (action, detail) =>
-          storage
-            .appendAudit({ ...auditBase, at: new Date().toISOString(), action, detail })
-            .catch((err: unknown) => log.error({ err }, 'audit append failed')),
+        audit: auditFor(
+          storage,
+          app.auditEvent(req, {
+            action: '',
+            groupId: report.groupId,
+            target: reportId,
+            detail: null,
+          }),
+          log,
+        ),
       };
       // Listeners first, before anything is awaited: frames that arrive early are queued.
-      const conn = new SyncConnection(socket, report.id, saved, identity, log);
+      const conn = new SyncConnection(socket, reportId, saved, identity, log);
       app.peers.add(conn);
       const eventsRaw = query[SyncParam.events];
       const eventsAfter =
         eventsRaw !== undefined && /^\d{1,15}$/.test(eventsRaw) ? Number(eventsRaw) : null;
-      socket.on('close', () => {
-        app.peers.remove(conn);
-        app.reportEvents.unsubscribe(report.id, conn);
-      });
+      socket.on('close', forgetOnClose(app, conn));
       const schemaRaw = query[SyncParam.schema];
       if (schemaRaw !== undefined && !(Number(schemaRaw) >= SCHEMA_VERSION)) {
         conn.close(
@@ -254,22 +258,9 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
         );
         return;
       }
-      registry.acquire(report.id).then(
-        (live) => {
-          conn.attach(live);
-          // Only clients that asked (events=<lastSeq>) get Event messages; stock clients never do.
-          if (eventsAfter !== null)
-            app.reportEvents.subscribe(report.id, conn, viewerOf(member), eventsAfter);
-        },
-        (err: unknown) => {
-          if (err instanceof UnknownReportError)
-            conn.close(CloseCode.UnknownReport, 'unknown report');
-          else {
-            log.error({ err, report: report.id }, 'could not load report');
-            conn.close(CloseCode.StorageUnavailable, 'storage unavailable, retrying');
-          }
-        },
-      );
+      // Only clients that asked (events=<lastSeq>) get Event messages; stock clients never do.
+      const events = eventsAfter === null ? null : { after: eventsAfter, viewer: viewerOf(member) };
+      attachWhenLive(app, registry, conn, events, log);
     },
   );
 
@@ -287,9 +278,13 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   // Keepalive: a peer that vanished without closing (a dropped network) would otherwise hold its
   // report open for ever. Ping every socket; terminate one that missed the previous ping.
   const alive = new WeakSet<object>();
+  // One listener function for every socket (ws calls it with the socket as `this`).
+  function onPong(this: WebSocket): void {
+    alive.add(this);
+  }
   app.websocketServer.on('connection', (ws) => {
     alive.add(ws);
-    ws.on('pong', () => alive.add(ws));
+    ws.on('pong', onPong);
   });
   const keepalive = setInterval(() => {
     for (const ws of app.websocketServer.clients) {
@@ -319,6 +314,54 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
  * over the request and reply; neither is needed once the websocket exists. SyncConnection
  * attaches its own 'error' listener at once (synchronously, before any event can fire).
  */
+/*
+ * What a sync socket keeps for its lifetime is only what these small functions close over. Had the
+ * closures been written inline in the route handler, V8 would keep the handler's whole scope for
+ * each socket (the report and membership rows, the session, the query) as long as it stays open.
+ */
+
+/** The audit writer of one connection. */
+function auditFor(
+  storage: Storage,
+  base: AuditEvent,
+  log: FastifyBaseLogger,
+): ConnectionIdentity['audit'] {
+  return (action, detail) =>
+    storage
+      .appendAudit({ ...base, at: new Date().toISOString(), action, detail })
+      .catch((err: unknown) => log.error({ err }, 'audit append failed'));
+}
+
+function forgetOnClose(app: FastifyInstance, conn: SyncConnection): () => void {
+  return () => {
+    app.peers.remove(conn);
+    app.reportEvents.unsubscribe(conn.reportId, conn);
+  };
+}
+
+/** Loads the report (or finds it live) and hands it to the connection. */
+function attachWhenLive(
+  app: FastifyInstance,
+  registry: ReportRegistry,
+  conn: SyncConnection,
+  events: { after: number; viewer: ReturnType<typeof viewerOf> } | null,
+  log: FastifyBaseLogger,
+): void {
+  registry.acquire(conn.reportId).then(
+    (live) => {
+      conn.attach(live);
+      if (events) app.reportEvents.subscribe(conn.reportId, conn, events.viewer, events.after);
+    },
+    (err: unknown) => {
+      if (err instanceof UnknownReportError) conn.close(CloseCode.UnknownReport, 'unknown report');
+      else {
+        log.error({ err, report: conn.reportId }, 'could not load report');
+        conn.close(CloseCode.StorageUnavailable, 'storage unavailable, retrying');
+      }
+    },
+  );
+}
+
 function releaseUpgradeRequest(socket: WebSocket, raw: IncomingMessage): void {
   socket.removeAllListeners('error');
   const net = raw.socket as Socket & { _httpMessage?: ServerResponse | null };

@@ -12,6 +12,7 @@ import {
   type ServerNotice,
 } from '../../shared/protocol.js';
 import type { DirectoryEntry } from './directory.js';
+import { ExpiryClock } from './expiry.js';
 import { writeFrame } from './frame.js';
 import { type LiveReport, MalformedError, type Peer, RefusedError } from './live-report.js';
 import { ProtocolError, parseClientMessage } from './wire.js';
@@ -39,10 +40,13 @@ const PRESENCE_PER_SECOND = 10;
 /** Refused writes audited per connection; later ones are counted in the log only. */
 const MAX_AUDITED_REFUSALS = 10;
 
+/** Closes sockets whose session reached its absolute expiry (one timer for all of them). */
+const expiries = new ExpiryClock<SyncConnection>((conn) =>
+  conn.close(CloseCode.SessionEnded, 'session expired'),
+);
+
 export class SyncConnection implements Peer, DirectoryEntry {
   readonly id = nextConnectionId++;
-  readonly writtenClients = new Set<number>();
-  readonly awarenessIds = new Set<number>();
   presenceClient: number | null = null;
   deferredPresence: { update: Uint8Array; frame: Uint8Array } | null = null;
   private report: LiveReport | null = null;
@@ -50,9 +54,11 @@ export class SyncConnection implements Peer, DirectoryEntry {
   private closed = false;
   private presenceTokens = PRESENCE_BURST;
   private presenceCheckedAt = Date.now();
-  private readonly noticesSent = new Set<string>();
+  // Made when first needed: most sockets never need some of them, and there may be thousands.
+  private written: Set<number> | null = null;
+  private awareness: Set<number> | null = null;
+  private noticesSent: Set<string> | null = null;
   private refusals = 0;
-  private readonly expiryTimer: NodeJS.Timeout | null;
 
   constructor(
     private readonly socket: WebSocket,
@@ -61,15 +67,7 @@ export class SyncConnection implements Peer, DirectoryEntry {
     readonly identity: ConnectionIdentity,
     private readonly log: FastifyBaseLogger,
   ) {
-    const untilExpiry = identity.sessionExpiresAt - Date.now();
-    this.expiryTimer =
-      untilExpiry < 2 ** 31 - 1
-        ? setTimeout(
-            () => this.close(CloseCode.SessionEnded, 'session expired'),
-            Math.max(untilExpiry, 0),
-          )
-        : null;
-    this.expiryTimer?.unref();
+    expiries.add(identity.sessionExpiresAt, this);
     socket.binaryType = 'nodebuffer';
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     socket.on('close', () => this.onClosed());
@@ -77,6 +75,18 @@ export class SyncConnection implements Peer, DirectoryEntry {
       this.log.debug({ err, conn: this.id }, 'socket error');
       this.onClosed();
     });
+  }
+
+  /** The Yjs client ids this connection has written with. */
+  get writtenClients(): Set<number> {
+    this.written ??= new Set();
+    return this.written;
+  }
+
+  /** The presence entries this connection owns. */
+  get awarenessIds(): Set<number> {
+    this.awareness ??= new Set();
+    return this.awareness;
   }
 
   get isClosed(): boolean {
@@ -113,7 +123,8 @@ export class SyncConnection implements Peer, DirectoryEntry {
 
   /** Tells a Concord client's user why something was refused: once per kind per connection. */
   notify(notice: ServerNotice): void {
-    if (this.savedClient === null || this.noticesSent.has(notice.code)) return;
+    if (this.savedClient === null || this.noticesSent?.has(notice.code)) return;
+    this.noticesSent ??= new Set();
     this.noticesSent.add(notice.code);
     this.send(encodeNotice(notice));
   }
@@ -212,7 +223,7 @@ export class SyncConnection implements Peer, DirectoryEntry {
     if (this.closed) return;
     this.closed = true;
     this.queue = null;
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    expiries.delete(this.identity.sessionExpiresAt, this);
     this.report?.detach(this);
   }
 }
