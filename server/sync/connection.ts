@@ -13,7 +13,7 @@ import {
 } from '../../shared/protocol.js';
 import type { DirectoryEntry } from './directory.js';
 import { ExpiryClock } from './expiry.js';
-import { writeFrame } from './frame.js';
+import { binaryFrameStart, FrameSink } from './frame.js';
 import { type LiveReport, MalformedError, type Peer, RefusedError } from './live-report.js';
 import { ProtocolError, parseClientMessage } from './wire.js';
 
@@ -59,6 +59,7 @@ export class SyncConnection implements Peer, DirectoryEntry {
   private awareness: Set<number> | null = null;
   private noticesSent: Set<string> | null = null;
   private refusals = 0;
+  private readonly sink: FrameSink;
 
   constructor(
     private readonly socket: WebSocket,
@@ -68,6 +69,7 @@ export class SyncConnection implements Peer, DirectoryEntry {
     private readonly log: FastifyBaseLogger,
   ) {
     expiries.add(identity.sessionExpiresAt, this);
+    this.sink = new FrameSink(socket);
     socket.binaryType = 'nodebuffer';
     socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     socket.on('close', () => this.onClosed());
@@ -198,8 +200,18 @@ export class SyncConnection implements Peer, DirectoryEntry {
 
   /** Sends a frame made once for many recipients (binaryFrame). */
   sendFrame(frame: Buffer, payload: Uint8Array): void {
+    // Not after a close frame (CLOSING): the protocol allows nothing more.
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
-    if (!writeFrame(this.socket, frame)) this.send(payload);
+    if (!this.sink.write(frame)) this.send(payload);
+  }
+
+  sendInParts(head: Uint8Array, body: Uint8Array): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.sink.writeParts(binaryFrameStart(head, body.length), body)) return;
+    const whole = new Uint8Array(head.length + body.length);
+    whole.set(head);
+    whole.set(body, head.length);
+    this.send(whole);
   }
 
   send(data: Uint8Array): void {

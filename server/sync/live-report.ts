@@ -31,10 +31,10 @@ import {
   checkStateVector,
   encodeAwareness,
   encodeSyncStep1,
-  encodeSyncStep2,
   encodeUpdate,
   isEmptyStateVector,
   isEmptyUpdate,
+  syncStep2Head,
 } from './wire.js';
 
 interface AwarenessChange {
@@ -67,6 +67,8 @@ export interface Peer {
   /** Records a refused write (audit + log). */
   refused(action: string, detail: Record<string, unknown>): void;
   send(data: Uint8Array): void;
+  /** Sends `head` and `body` as one message without joining them (for large messages). */
+  sendInParts(head: Uint8Array, body: Uint8Array): void;
   /** Sends a frame built once for many recipients (see frame.ts); `payload` is its content. */
   sendFrame(frame: Buffer, payload: Uint8Array): void;
   close(code: number, reason: string): void;
@@ -448,8 +450,9 @@ export class LiveReport {
         } catch (err) {
           throw new MalformedError((err as Error).message);
         }
-        const reply = encodeSyncStep2(this.diffFor(message.stateVector));
-        this.afterDurable(() => peer.send(reply));
+        // Often the whole document (megabytes): sent as it is cached, never copied into a message.
+        const update = this.diffFor(message.stateVector);
+        this.afterDurable(() => peer.sendInParts(syncStep2Head(update.length), update));
         return;
       }
       case 'sync-step2':

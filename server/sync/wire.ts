@@ -112,8 +112,20 @@ function syncMessage(sub: number, payload: Uint8Array): Uint8Array {
 }
 
 export const encodeSyncStep1 = (stateVector: Uint8Array) => syncMessage(SYNC_STEP1, stateVector);
-export const encodeSyncStep2 = (update: Uint8Array) => syncMessage(SYNC_STEP2, update);
 export const encodeUpdate = (update: Uint8Array) => syncMessage(SYNC_UPDATE, update);
+
+/**
+ * The bytes of a sync step 2 message that come before its update of `length` bytes (type, sub
+ * type, length). Step 2 often carries a whole document, so it is sent in two parts, these bytes
+ * and then the update as it is, and the update is never copied into a message.
+ */
+export function syncStep2Head(length: number): Uint8Array {
+  const enc = encoding.createEncoder();
+  encoding.writeVarUint(enc, MessageType.Sync);
+  encoding.writeVarUint(enc, SYNC_STEP2);
+  encoding.writeVarUint(enc, length);
+  return encoding.toUint8Array(enc);
+}
 
 export function encodeAwareness(update: Uint8Array): Uint8Array {
   const enc = encoding.createEncoder();
