@@ -1,7 +1,8 @@
 /**
- * The SQLite update writer thread (server/storage/sqlite-writer.ts): group commits off the event
- * loop, answered in order, durable across a fresh connection, and a clear StorageError (with the
- * next append working) when a commit fails or the thread dies.
+ * Group commits of document updates (SqliteStorage.flush), on the main connection and in the
+ * writer thread (server/storage/sqlite-writer.ts): answered in order, durable across a fresh
+ * connection, a clear StorageError (with the next append working) when a commit fails or the
+ * thread dies, and 'auto' moving batches to the thread while commits are slow and back after.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -47,61 +48,70 @@ function edit(base: Y.Doc, text: string): Uint8Array {
   return out;
 }
 
-test('appends from many reports in one burst: answered in call order, durable on reopen', async (t) => {
-  const dir = tempDir(t);
-  const storage = new SqliteStorage({ dataDir: dir, synchronous: 'FULL' });
-  const ids = ['rpt_writer_a', 'rpt_writer_b', 'rpt_writer_c'];
-  const docs: Y.Doc[] = [];
-  for (const id of ids) docs.push(await newReport(storage, id));
-  const updates: Array<{ id: string; update: Uint8Array }> = [];
-  for (let i = 0; i < 300; i++) {
-    const k = i % ids.length;
-    // A view into a larger buffer, as socket frames are: only its own bytes may be stored.
-    const u = edit(docs[k]!, `${i} `);
-    const padded = new Uint8Array(u.length + 64);
-    padded.set(u, 32);
-    updates.push({ id: ids[k]!, update: padded.subarray(32, 32 + u.length) });
-  }
-  const seqs = await Promise.all(
-    updates.map((u, i) =>
-      storage.appendUpdate(u.id, u.update, { userId: `usr_${i % 2}`, clientIds: [1000 + (i % 3)] }),
-    ),
-  );
-  for (let i = 1; i < seqs.length; i++)
-    assert.ok(seqs[i]! > seqs[i - 1]!, 'seqs increase in call order');
-  await storage.close();
+for (const commits of ['inline', 'thread'] as const)
+  test(`${commits}: appends from many reports in one burst: answered in call order, durable on reopen`, async (t) => {
+    const dir = tempDir(t);
+    const storage = new SqliteStorage({ dataDir: dir, synchronous: 'FULL', commits });
+    const ids = ['rpt_writer_a', 'rpt_writer_b', 'rpt_writer_c'];
+    const docs: Y.Doc[] = [];
+    for (const id of ids) docs.push(await newReport(storage, id));
+    const updates: Array<{ id: string; update: Uint8Array }> = [];
+    for (let i = 0; i < 300; i++) {
+      const k = i % ids.length;
+      // A view into a larger buffer, as socket frames are: only its own bytes may be stored.
+      const u = edit(docs[k]!, `${i} `);
+      const padded = new Uint8Array(u.length + 64);
+      padded.set(u, 32);
+      updates.push({ id: ids[k]!, update: padded.subarray(32, 32 + u.length) });
+    }
+    const seqs = await Promise.all(
+      updates.map((u, i) =>
+        storage.appendUpdate(u.id, u.update, {
+          userId: `usr_${i % 2}`,
+          clientIds: [1000 + (i % 3)],
+        }),
+      ),
+    );
+    for (let i = 1; i < seqs.length; i++)
+      assert.ok(seqs[i]! > seqs[i - 1]!, 'seqs increase in call order');
+    await storage.close();
 
-  const reopened = new SqliteStorage({ dataDir: dir, synchronous: 'FULL' });
-  t.after(() => reopened.close());
-  for (let k = 0; k < ids.length; k++) {
-    const stored = await reopened.loadDocument(ids[k]!);
-    assert.ok(stored);
-    assert.equal(stored.updates.length, 1 + 100, 'the initial update and every append');
-    const doc = new Y.Doc();
-    for (const u of stored.updates) Y.applyUpdate(doc, u);
-    assert.equal(doc.getText('t').toString(), docs[k]!.getText('t').toString());
-    assert.equal(stored.clientBindings.get(1000 + (k % 3)) !== undefined, true);
-  }
-});
+    const reopened = new SqliteStorage({ dataDir: dir, synchronous: 'FULL' });
+    t.after(() => reopened.close());
+    for (let k = 0; k < ids.length; k++) {
+      const stored = await reopened.loadDocument(ids[k]!);
+      assert.ok(stored);
+      assert.equal(stored.updates.length, 1 + 100, 'the initial update and every append');
+      const doc = new Y.Doc();
+      for (const u of stored.updates) Y.applyUpdate(doc, u);
+      assert.equal(doc.getText('t').toString(), docs[k]!.getText('t').toString());
+      assert.equal(stored.clientBindings.get(1000 + (k % 3)) !== undefined, true);
+    }
+  });
 
-test('a failed commit is a StorageError for that batch only; the next append is kept', async (t) => {
-  const storage = new SqliteStorage({ dataDir: tempDir(t), synchronous: 'FULL' });
-  t.after(() => storage.close());
-  const doc = await newReport(storage, 'rpt_writer_ok');
-  // No such report: the foreign key refuses the whole transaction.
-  await assert.rejects(
-    storage.appendUpdate('rpt_writer_missing', edit(doc, 'lost')),
-    (err: unknown) =>
-      err instanceof StorageError && /append of 1 update\(s\) failed/.test(err.message),
-  );
-  const seq = await storage.appendUpdate('rpt_writer_ok', edit(doc, 'kept'));
-  assert.ok(seq > 0);
-  const stored = await storage.loadDocument('rpt_writer_ok');
-  assert.equal(stored?.updates.length, 2);
-});
+for (const commits of ['inline', 'thread'] as const)
+  test(`${commits}: a failed commit is a StorageError for that batch only; the next append is kept`, async (t) => {
+    const storage = new SqliteStorage({ dataDir: tempDir(t), synchronous: 'FULL', commits });
+    t.after(() => storage.close());
+    const doc = await newReport(storage, 'rpt_writer_ok');
+    // No such report: the foreign key refuses the whole transaction.
+    await assert.rejects(
+      storage.appendUpdate('rpt_writer_missing', edit(doc, 'lost')),
+      (err: unknown) =>
+        err instanceof StorageError && /append of 1 update\(s\) failed/.test(err.message),
+    );
+    const seq = await storage.appendUpdate('rpt_writer_ok', edit(doc, 'kept'));
+    assert.ok(seq > 0);
+    const stored = await storage.loadDocument('rpt_writer_ok');
+    assert.equal(stored?.updates.length, 2);
+  });
 
 test('the writer thread dies mid-batch: its appends are refused, a new thread takes the next', async (t) => {
-  const storage = new SqliteStorage({ dataDir: tempDir(t), synchronous: 'FULL' });
+  const storage = new SqliteStorage({
+    dataDir: tempDir(t),
+    synchronous: 'FULL',
+    commits: 'thread',
+  });
   t.after(() => storage.close());
   const doc = await newReport(storage, 'rpt_writer_dies');
   await storage.appendUpdate('rpt_writer_dies', edit(doc, 'first'));
@@ -121,6 +131,64 @@ test('the writer thread dies mid-batch: its appends are refused, a new thread ta
   const seq = await storage.appendUpdate('rpt_writer_dies', edit(doc, 'after'));
   assert.ok(seq > 0);
   assert.notEqual(Reflect.get(storage, 'writer'), writer, 'a new thread');
+});
+
+/** Another connection holds the write lock for `ms`; resolves once it holds it. */
+async function holdWriteLock(file: string, reportId: string, ms: number): Promise<Worker> {
+  const require = createRequire(import.meta.url);
+  const holder = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const Database = require(workerData.module);
+     const db = new Database(workerData.file);
+     db.exec('BEGIN IMMEDIATE');
+     db.prepare("INSERT INTO report_updates (report_id, data) VALUES (?, x'0000')").run(workerData.reportId);
+     parentPort.postMessage('holding');
+     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.ms);
+     db.exec('COMMIT');
+     db.close();`,
+    { eval: true, workerData: { file, module: require.resolve('better-sqlite3'), reportId, ms } },
+  );
+  await new Promise((resolve) => holder.once('message', resolve));
+  return holder;
+}
+
+test('auto: batches go to the thread after a slow commit, and come back once commits are quick', async (t) => {
+  const dir = tempDir(t);
+  // A generous bound, so that a busy test machine's ordinary commits stay under it.
+  const storage = new SqliteStorage({ dataDir: dir, synchronous: 'FULL', inlineCommitMaxMs: 50 });
+  t.after(() => storage.close());
+  const doc = await newReport(storage, 'rpt_writer_auto');
+  await storage.appendUpdate('rpt_writer_auto', edit(doc, 'quick '));
+  assert.equal(storage.commitsInline, true, 'quick commits stay on the main connection');
+  assert.equal(
+    Reflect.get(storage, 'writer'),
+    null,
+    'no thread is started while commits are quick',
+  );
+
+  // A slow commit, for real: another connection holds the write lock for 600 ms, so the inline
+  // commit waits for it (busy timeout), as it would for a slow fsync.
+  const holder = await holdWriteLock(path.join(dir, SQLITE_FILE), 'rpt_writer_auto', 600);
+  await storage.appendUpdate('rpt_writer_auto', edit(doc, 'slow '));
+  await new Promise((resolve) => holder.once('exit', resolve));
+  assert.equal(
+    storage.commitsInline,
+    false,
+    'after a slow commit the next batches go to the thread',
+  );
+
+  await storage.appendUpdate('rpt_writer_auto', edit(doc, 'threaded '));
+  assert.ok(Reflect.get(storage, 'writer'), 'the writer thread committed the next batch');
+  let appends = 0;
+  while (!storage.commitsInline && appends < 50) {
+    await storage.appendUpdate('rpt_writer_auto', edit(doc, `${appends} `));
+    appends++;
+  }
+  assert.equal(storage.commitsInline, true, `still in the thread after ${appends} quick commits`);
+  const stored = await storage.loadDocument('rpt_writer_auto');
+  const copy = new Y.Doc();
+  for (const u of stored!.updates) Y.applyUpdate(copy, u);
+  assert.equal(copy.getText('t').toString(), doc.getText('t').toString(), 'every append stored');
 });
 
 test('a command that reads, then writes, is not failed by a commit from the other connection', async (t) => {
