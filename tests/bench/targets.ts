@@ -159,6 +159,21 @@ const randomName = () => `bench-${Math.random().toString(36).slice(2, 10)}`;
 
 const CONCORD_MAIN = path.join(ROOT, 'dist/server/main.js');
 
+/**
+ * The node flags of Concord's production start (package.json "start"; the Dockerfile's CMD is
+ * checked to match in tests/unit/node-flags.test.ts), so the benchmark runs Concord as shipped.
+ */
+export function concordNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  const m = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/server\/main\.js\b/.exec(
+    pkg.scripts?.start ?? '',
+  );
+  if (!m) throw new Error('package.json "start" does not run node … dist/server/main.js');
+  return m[1]!.trim().split(/\s+/).filter(Boolean);
+}
+
 interface ConcordSession {
   /** Upgrade/HTTP headers of a logged-in user ({} when the server has no accounts). */
   headers: Record<string, string>;
@@ -277,7 +292,7 @@ function concord(id: 'concord' | 'concord-sync-off', synchronous: 'FULL' | 'OFF'
       };
       return spawnServer(
         id,
-        [...profileArgs(opts, false), CONCORD_MAIN],
+        [...concordNodeFlags(), ...profileArgs(opts, false), CONCORD_MAIN],
         env,
         port,
         '/readyz',
