@@ -31,11 +31,29 @@ const HP_CLOSE = 7;
 const HP_AUTH_TOKEN = 0;
 const HP_AUTH_DENIED = 1;
 
+/** Passed as the reply encoder for sync messages that have no reply (SyncStep2, update). */
+const NO_REPLY = encoding.createEncoder();
+
 /** Wall clock in ms with sub-ms resolution, comparable across processes on this machine. */
 export const now = (): number => performance.timeOrigin + performance.now();
 
+/**
+ * A Y.Doc whose `emit` skips events nobody listens to. lib0's `ObservableV2.emit` allocates a Map,
+ * an iterator and an array per call even without listeners, and Yjs emits six events per
+ * transaction (before/after(All)Transaction, beforeObserverCalls, afterTransactionCleanup): a
+ * large share of a light client's per-update garbage. With listeners it behaves the same (a copy
+ * of the listener set, each called in order). Everything else is Yjs' own Doc.
+ */
+export class LeanDoc extends Y.Doc {
+  override emit(name: string, args: unknown[]): void {
+    const fs = this._observers.get(name);
+    if (fs === undefined || fs.size === 0) return;
+    for (const f of Array.from(fs)) f(...args);
+  }
+}
+
 export class LightClient {
-  readonly doc = new Y.Doc();
+  readonly doc: Y.Doc = new LeanDoc();
   ws: WebSocket | null = null;
   synced = false;
   /** Set when connect() was called / when the first SyncStep2 was applied (ms, `now()`). */
@@ -207,16 +225,27 @@ export class LightClient {
   }
 
   private handle(data: Buffer): void {
-    const decoder = decoding.createDecoder(data);
+    // A plain Uint8Array view of the same bytes: every subarray lib0 and Yjs take of a Buffer
+    // would construct a Buffer (species lookup + FastBuffer), of a Uint8Array it does not.
+    const decoder = decoding.createDecoder(
+      new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    );
     if (this.prefix) decoding.readVarString(decoder);
     const type = decoding.readVarUint(decoder);
     switch (type) {
       case MSG_SYNC:
       case HP_SYNC_REPLY: {
-        const reply = this.encoder(MSG_SYNC);
+        // Only a SyncStep1 has a reply: no reply encoder for the many updates.
+        const reply =
+          decoding.peekVarUint(decoder) === syncProtocol.messageYjsSyncStep1
+            ? this.encoder(MSG_SYNC)
+            : NO_REPLY;
         const before = encoding.length(reply);
         const syncType = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
-        if (encoding.length(reply) > before) this.send(encoding.toUint8Array(reply));
+        if (encoding.length(reply) > before) {
+          if (reply === NO_REPLY) throw new Error(`unexpected reply to sync message ${syncType}`);
+          this.send(encoding.toUint8Array(reply));
+        }
         if (syncType === syncProtocol.messageYjsSyncStep2) {
           if (!this.synced) {
             this.synced = true;
