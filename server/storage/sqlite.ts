@@ -390,6 +390,14 @@ interface AuditRow {
   request_id: string | null;
 }
 
+/**
+ * The bytes of a blob as a plain Uint8Array, without copying them (`new Uint8Array(buffer)` would
+ * copy: a whole document, megabytes, on every cold load).
+ */
+function view(blob: Buffer): Uint8Array {
+  return new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
+}
+
 function toAudit(r: AuditRow): AuditRecord {
   return {
     id: r.id,
@@ -590,11 +598,11 @@ export class SqliteStorage implements Storage {
         return {
           snapshot: snap
             ? {
-                update: new Uint8Array(snap.snapshot),
-                stateVector: new Uint8Array(snap.state_vector),
+                update: view(snap.snapshot),
+                stateVector: view(snap.state_vector),
               }
             : null,
-          updates: rows.map((r) => new Uint8Array(r.data)),
+          updates: rows.map((r) => view(r.data)),
           lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : after,
           clientBindings: new Map(
             (this.stmt.bindings.all(id) as Array<{ client_id: number; user_id: string }>).map(
