@@ -427,6 +427,8 @@ export interface SqliteStorageOptions {
   commits?: CommitPlace;
   /** 'auto': commits slower than this (ms, smoothed) go to the writer thread. Default 2. */
   inlineCommitMaxMs?: number;
+  /** 'auto': a batch within this long (ms) of the previous commit goes to the thread. Default 20. */
+  quietMs?: number;
 }
 
 /** Weight of the latest commit in the smoothed commit time ('auto'). */
@@ -447,6 +449,9 @@ export class SqliteStorage implements Storage {
   private readonly inlineCommitMaxMs: number;
   /** Smoothed duration of recent update commits, wherever they ran (ms). */
   private commitMs = 0;
+  private readonly quietMs: number;
+  /** When the last update commit ended (performance.now()). */
+  private lastCommitEnd = Number.NEGATIVE_INFINITY;
   private appendInline: ((appends: AppendRow[]) => number[]) | null = null;
   private batchSeq = 0;
   private drainWaiters: Array<() => void> = [];
@@ -464,6 +469,7 @@ export class SqliteStorage implements Storage {
     this.synchronous = options.synchronous ?? 'FULL';
     this.commits = options.commits ?? 'auto';
     this.inlineCommitMaxMs = options.inlineCommitMaxMs ?? 2;
+    this.quietMs = options.quietMs ?? 20;
     this.db.pragma(`synchronous = ${this.synchronous}`);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
@@ -629,12 +635,15 @@ export class SqliteStorage implements Storage {
    * Commits the queued appends as one transaction (group commit): whatever arrived since the last
    * batch. One batch at a time; whatever arrives meanwhile is the next.
    *
-   * Where: a durable commit costs about 0.25 ms of fsync here, and on the main thread that is the
-   * cheapest place: no hand-off to another thread and back (two wake-ups per batch, which cost
-   * more CPU than the commit and add their own delay). But a slow disk makes fsync take tens of
-   * milliseconds, and then it would stall every socket; so while recent commits are slow
-   * ('auto', smoothed over a few batches), batches go to the writer thread (sqlite-writer.ts),
-   * and come back once the thread sees commits quick again.
+   * Where: a durable commit costs about 0.25 ms of fsync here. When updates are few (a room where
+   * one person types), the main thread is the cheapest place: nothing else is waiting while it
+   * commits, and a hand-off to another thread and back costs two wake-ups per batch, more CPU
+   * than the commit itself, and adds delay before relay. When updates come one after another (a
+   * busy room), a commit on the main thread would hold up the next ones, so the writer thread
+   * (sqlite-writer.ts) commits while the main thread keeps reading, applying and gathering the
+   * next batch. And a slow disk (fsync taking milliseconds) always sends batches to the thread.
+   * 'auto' decides per batch: inline when the previous commit ended at least quietMs ago and
+   * recent commits (smoothed) were quick; the thread otherwise.
    */
   private flush(): void {
     this.flushScheduled = false;
@@ -673,14 +682,16 @@ export class SqliteStorage implements Storage {
 
   /** Will the next batch be committed on the main connection? */
   get commitsInline(): boolean {
+    if (this.commits !== 'auto') return this.commits === 'inline';
     return (
-      this.commits === 'inline' ||
-      (this.commits === 'auto' && this.commitMs <= this.inlineCommitMaxMs)
+      this.commitMs <= this.inlineCommitMaxMs &&
+      performance.now() - this.lastCommitEnd >= this.quietMs
     );
   }
 
   private observeCommit(ms: number): void {
     this.commitMs = this.commitMs * (1 - COMMIT_TIME_WEIGHT) + ms * COMMIT_TIME_WEIGHT;
+    this.lastCommitEnd = performance.now();
   }
 
   /** Commits a batch on the main connection, now. */

@@ -155,7 +155,12 @@ async function holdWriteLock(file: string, reportId: string, ms: number): Promis
 test('auto: batches go to the thread after a slow commit, and come back once commits are quick', async (t) => {
   const dir = tempDir(t);
   // A generous bound, so that a busy test machine's ordinary commits stay under it.
-  const storage = new SqliteStorage({ dataDir: dir, synchronous: 'FULL', inlineCommitMaxMs: 50 });
+  const storage = new SqliteStorage({
+    dataDir: dir,
+    synchronous: 'FULL',
+    inlineCommitMaxMs: 50,
+    quietMs: 0,
+  });
   t.after(() => storage.close());
   const doc = await newReport(storage, 'rpt_writer_auto');
   await storage.appendUpdate('rpt_writer_auto', edit(doc, 'quick '));
@@ -189,6 +194,34 @@ test('auto: batches go to the thread after a slow commit, and come back once com
   const copy = new Y.Doc();
   for (const u of stored!.updates) Y.applyUpdate(copy, u);
   assert.equal(copy.getText('t').toString(), doc.getText('t').toString(), 'every append stored');
+});
+
+test('auto: a batch right after a commit goes to the thread; after a quiet spell, inline again', async (t) => {
+  const quietMs = 300;
+  const storage = new SqliteStorage({
+    dataDir: tempDir(t),
+    synchronous: 'FULL',
+    inlineCommitMaxMs: 1000,
+    quietMs,
+  });
+  t.after(() => storage.close());
+  const doc = await newReport(storage, 'rpt_writer_quiet');
+  const threadBatches = () => Reflect.get(storage, 'batchSeq') as number;
+  assert.equal(storage.commitsInline, true, 'nothing committed yet: quiet');
+  await storage.appendUpdate('rpt_writer_quiet', edit(doc, 'first '));
+  assert.equal(threadBatches(), 0, 'the first batch was committed inline');
+  // Busy: the next batch comes at once, so the main thread must not wait on a commit.
+  assert.equal(storage.commitsInline, false);
+  await storage.appendUpdate('rpt_writer_quiet', edit(doc, 'second '));
+  assert.equal(threadBatches(), 1, 'the second went to the thread');
+  await new Promise((resolve) => setTimeout(resolve, quietMs + 50));
+  assert.equal(storage.commitsInline, true, 'quiet again');
+  await storage.appendUpdate('rpt_writer_quiet', edit(doc, 'third'));
+  assert.equal(threadBatches(), 1, 'the third was committed inline');
+  const stored = await storage.loadDocument('rpt_writer_quiet');
+  const copy = new Y.Doc();
+  for (const u of stored!.updates) Y.applyUpdate(copy, u);
+  assert.equal(copy.getText('t').toString(), 'start first second third');
 });
 
 test('a command that reads, then writes, is not failed by a commit from the other connection', async (t) => {
