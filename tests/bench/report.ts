@@ -231,8 +231,10 @@ export function renderMarkdown(input: RenderInput): string {
       '',
       '"bare socket.write (floor)": `tests/bench/write-floor.ts`, run after the targets in each ' +
         'repetition with the same N and duration: one process writes a ready-made frame to N ' +
-        'sockets, nothing else; its CPU per write is the least any Node server can spend per ' +
-        'delivery.',
+        'sockets with `net.Socket.write`, nothing else: the least a server that writes through ' +
+        'net.Socket can spend per delivery. (Concord writes relayed frames to the TCP handle ' +
+        'directly, skipping the stream layer, so it can go below this row; the system call ' +
+        'itself, most of the figure, it cannot.)',
       '',
       'The readers live in one load process and apply each update one after another, so at large ' +
         'N a latency includes up to N × "load CPU µs/delivery" of harness work (the same for every ' +
