@@ -1,6 +1,6 @@
 /**
  * The load generator: a child process of the harness (never the harness itself), one process
- * with many sockets. It reads its LoadConfig from the BENCH_LOAD environment variable, runs one
+ * with many sockets (fanout and storm spread theirs over worker threads: part.ts). It reads its LoadConfig from the BENCH_LOAD environment variable, runs one
  * scenario against one target, asks the harness to sample the server at named marks (the harness
  * answers once it has read /proc), and sends back a LoadResult. Nothing is logged per message;
  * every loop is bounded in count and in time.
@@ -10,6 +10,16 @@ import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { type Canary, startCanary } from './canary.js';
 import { connectAll, LightClient, now } from './lightClient.js';
+import {
+  edit,
+  type PartApi,
+  type PartSpec,
+  paced,
+  sleep,
+  spread,
+  startParts,
+  waitUntil,
+} from './part.js';
 import { Samples } from './stats.js';
 import type {
   ColdloadParams,
@@ -35,6 +45,8 @@ const conn: ConnSpec = cfg.conn;
 const T = cfg.syncTimeoutMs;
 
 const all: LightClient[] = [];
+/** Parts of the load in worker threads, or on this thread (fanout and storm). */
+let parts: PartApi[] = [];
 let canary: Canary | null = null;
 const errors: string[] = [];
 const notes: string[] = [];
@@ -74,28 +86,6 @@ function mark(name: string): Promise<void> {
 
 // ---- helpers -------------------------------------------------------------------------------
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
-
-/** Polls `cond` every `pollMs` until it holds or `timeoutMs` passed. */
-async function waitUntil(cond: () => boolean, timeoutMs: number, pollMs = 20): Promise<boolean> {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() >= end) return false;
-    await sleep(pollMs);
-  }
-  return true;
-}
-
-/** Calls fn(i) for i < count at `intervalMs` apart, starting `offsetMs` from now. */
-async function paced(count: number, intervalMs: number, offsetMs: number, fn: (i: number) => void) {
-  const start = performance.now() + offsetMs;
-  for (let i = 0; i < count; i++) {
-    const wait = start + i * intervalMs - performance.now();
-    if (wait > 0) await sleep(wait);
-    fn(i);
-  }
-}
-
 function client(): LightClient {
   const c = new LightClient(conn);
   all.push(c);
@@ -103,42 +93,6 @@ function client(): LightClient {
 }
 
 const bytesRead = (cs: readonly LightClient[]) => cs.reduce((s, c) => s + c.bytesRead(), 0);
-
-/**
- * The edit every writer makes: a short insert at a random place in the shared text, and the send
- * time in a map entry of its own in the same transaction (one update on the wire). Readers read
- * the time back when they apply the update; map events cost O(changed keys), unlike text deltas.
- */
-function edit(c: LightClient, seq: number, tag: string): void {
-  const text = c.doc.getText('bench');
-  const ts = c.doc.getMap<number>('bench-ts');
-  c.doc.transact(() => {
-    text.insert(Math.floor(Math.random() * (text.length + 1)), `${tag}${seq} lorem ipsum `);
-    ts.set(`${c.doc.clientID}:${seq}`, now());
-  });
-}
-
-interface Deliveries {
-  n: number;
-  last: number;
-  lat: Samples;
-}
-
-function trackEdits(c: LightClient, d: Deliveries): void {
-  const ts = c.doc.getMap<number>('bench-ts');
-  ts.observe((ev) => {
-    if (ev.transaction.local) return;
-    const t = now();
-    for (const k of ev.keysChanged) {
-      const sent = ts.get(k);
-      if (typeof sent === 'number') {
-        d.lat.add(t - sent);
-        d.n++;
-        d.last = t;
-      }
-    }
-  });
-}
 
 async function connectOrRecord(cs: LightClient[], concurrency: number): Promise<void> {
   const failed = await connectAll(cs, concurrency, T);
@@ -152,76 +106,163 @@ async function joinCanary(): Promise<void> {
   if (!(await canary.synced)) errors.push('canary: provider did not sync');
 }
 
+/** The server's current state vector, as a fresh verifier client syncs it. */
+async function serverState(): Promise<string | Error> {
+  const v = new LightClient(conn);
+  try {
+    await v.connect(T);
+    return v.stateKey();
+  } catch (err) {
+    return err as Error;
+  } finally {
+    v.close();
+  }
+}
+
+interface ConvergenceReport {
+  converged: boolean;
+  detail: string;
+  canaryOk: boolean;
+  canaryDetail: string;
+}
+
+async function canaryMatches(ref: string): Promise<boolean> {
+  return canary !== null && (await waitUntil(() => canary!.stateKey() === ref, 3000, 100));
+}
+
 /**
  * Convergence: a fresh verifier syncs the server's state; every client and the canary must reach
  * the same state vector (waiting up to `timeoutMs` for stragglers).
  */
-async function converge(
-  cs: readonly LightClient[],
-  timeoutMs: number,
-): Promise<{ converged: boolean; detail: string; canaryOk: boolean; canaryDetail: string }> {
-  const v = new LightClient(conn);
-  try {
-    await v.connect(T);
-  } catch (err) {
-    return {
-      converged: false,
-      detail: `verifier could not sync: ${(err as Error).message}`,
-      canaryOk: false,
-      canaryDetail: 'no reference',
-    };
-  }
-  const ref = v.stateKey();
-  v.close();
+async function converge(cs: readonly LightClient[], timeoutMs: number): Promise<ConvergenceReport> {
+  const ref = await serverState();
+  if (ref instanceof Error) return noReference(ref);
   const synced = cs.filter((c) => c.synced);
   const behind = () => synced.filter((c) => c.stateKey() !== ref).length;
   const ok = await waitUntil(() => behind() === 0, timeoutMs, 100);
-  const canaryOk =
-    canary !== null && (await waitUntil(() => canary!.stateKey() === ref, 3000, 100));
+  return convergence(ok ? 0 : behind(), synced.length, cs.length, await canaryMatches(ref));
+}
+
+/** The same over parts of the load, each waiting for its own stragglers. */
+async function convergeParts(
+  ps: readonly PartApi[],
+  timeoutMs: number,
+): Promise<ConvergenceReport> {
+  const ref = await serverState();
+  if (ref instanceof Error) return noReference(ref);
+  const each = await Promise.all(ps.map((x) => x.converge(ref, timeoutMs)));
+  const sum = (f: (c: (typeof each)[number]) => number) => each.reduce((s, c) => s + f(c), 0);
+  return convergence(
+    sum((c) => c.behind),
+    sum((c) => c.synced),
+    sum((c) => c.total),
+    await canaryMatches(ref),
+  );
+}
+
+function noReference(err: Error): ConvergenceReport {
   return {
-    converged: ok && synced.length === cs.length,
-    detail: ok
-      ? synced.length === cs.length
-        ? `${cs.length} clients + verifier: state vectors equal`
-        : `${cs.length - synced.length} clients never synced`
-      : `${behind()}/${cs.length} clients differ from the server's state`,
+    converged: false,
+    detail: `verifier could not sync: ${err.message}`,
+    canaryOk: false,
+    canaryDetail: 'no reference',
+  };
+}
+
+function convergence(
+  behind: number,
+  synced: number,
+  total: number,
+  canaryOk: boolean,
+): ConvergenceReport {
+  return {
+    converged: behind === 0 && synced === total,
+    detail:
+      behind > 0
+        ? `${behind}/${total} clients differ from the server's state`
+        : synced === total
+          ? `${total} clients + verifier: state vectors equal`
+          : `${total - synced} clients never synced`,
     canaryOk,
     canaryDetail: canaryOk ? 'synced, same state' : canary ? 'state differs' : 'no canary',
   };
 }
 
+/**
+ * Runs the parts' writers from a common start and waits until every part has all its
+ * deliveries (or `drainMs` passed). Returns the window's start and end and the merged results.
+ */
+async function runParts(specs: PartSpec[], drainMs: number) {
+  const ps = startParts(specs);
+  parts = ps;
+  const failed = (await Promise.all(ps.map((x) => x.connect()))).flat();
+  const total = specs.reduce((s, x) => s + x.clients, 0);
+  if (failed.length > 0) {
+    errors.push(`${failed.length}/${total} clients failed to connect: ${failed[0]}`);
+  }
+  await joinCanary();
+  const b0 = await bytesReadOf(ps);
+  await mark('start');
+  const t0 = now();
+  // Every part starts its pacing at the same instant, a little ahead so each thread hears of it.
+  await Promise.all(ps.map((x) => x.write(t0 + 20)));
+  await Promise.all(ps.map((x) => x.drained(drainMs)));
+  const t1 = now();
+  await mark('end');
+  const bytes = (await bytesReadOf(ps)) - b0;
+  const results = await Promise.all(ps.map((x) => x.result()));
+  const lat = new Samples(results.reduce((s, r) => s + r.latencies.length, 16));
+  for (const r of results) lat.addAll(r.latencies);
+  partLoopDelayP99Ms = Math.max(...results.map((r) => r.loopDelayP99Ms));
+  partLoopDelayMaxMs = Math.max(...results.map((r) => r.loopDelayMaxMs));
+  extra['loadThreads'] = ps.length;
+  return {
+    ps,
+    t0,
+    t1,
+    bytes,
+    lat,
+    delivered: results.reduce((s, r) => s + r.delivered, 0),
+    last: Math.max(0, ...results.map((r) => r.last)),
+  };
+}
+
+async function bytesReadOf(ps: readonly PartApi[]): Promise<number> {
+  return (await Promise.all(ps.map((x) => x.bytesRead()))).reduce((s, n) => s + n, 0);
+}
+
+let partLoopDelayP99Ms = 0;
+let partLoopDelayMaxMs = 0;
+
 // ---- scenarios -----------------------------------------------------------------------------
 
 async function fanout(p: FanoutParams): Promise<LoadResult> {
-  const writer = client();
-  await writer.connect(T);
-  writer.forwardLocalUpdates();
   const edits = Math.round((p.editsPerSec * p.durationMs) / 1000);
-  const d: Deliveries = { n: 0, last: 0, lat: new Samples(edits * p.readers + 16) };
-  const readers = Array.from({ length: p.readers }, () => client());
-  for (const r of readers) trackEdits(r, d);
-  await connectOrRecord(readers, p.connectConcurrency);
-  await joinCanary();
-  const expected = edits * p.readers;
-  const b0 = bytesRead(readers);
-  await mark('start');
-  const t0 = now();
-  await paced(edits, 1000 / p.editsPerSec, 0, (i) => edit(writer, i, 'f'));
-  await waitUntil(() => d.n >= expected, p.drainMs);
-  const t1 = now();
-  await mark('end');
-  extra['windowMs'] = t1 - t0;
-  extra['bytesReceived'] = bytesRead(readers) - b0;
+  const threads = Math.max(1, Math.min(p.loadThreads, p.readers));
+  // The writer is client 0 of part 0 (not counted as a reader); readers go round-robin.
+  const specs: PartSpec[] = spread(p.readers, threads).map((readers, k) => ({
+    conn,
+    syncTimeoutMs: T,
+    clients: readers.length + (k === 0 ? 1 : 0),
+    untracked: k === 0 ? 1 : 0,
+    writers:
+      k === 0 ? [{ local: 0, edits, intervalMs: 1000 / p.editsPerSec, offsetMs: 0, tag: 'f' }] : [],
+    expected: edits * readers.length,
+    connectConcurrency: Math.ceil(p.connectConcurrency / threads),
+  }));
+  const r = await runParts(specs, p.drainMs);
+  extra['windowMs'] = r.t1 - r.t0;
+  extra['bytesReceived'] = r.bytes;
   extra['edits'] = edits;
-  const c = await converge([writer, ...readers], 5000);
+  const c = await convergeParts(r.ps, 5000);
   return {
-    delivered: d.n,
-    expected,
+    delivered: r.delivered,
+    expected: edits * p.readers,
     converged: c.converged,
     convergenceDetail: c.detail,
     canaryOk: c.canaryOk,
     canaryDetail: c.canaryDetail,
-    latency: d.lat.summary(),
+    latency: r.lat.summary(),
     extra,
     notes,
     errors,
@@ -230,37 +271,45 @@ async function fanout(p: FanoutParams): Promise<LoadResult> {
 
 async function storm(p: StormParams): Promise<LoadResult> {
   const perWriter = Math.round((p.editsPerSecPerWriter * p.durationMs) / 1000);
-  const expected = perWriter * p.writers * (p.clients - 1);
-  const d: Deliveries = { n: 0, last: 0, lat: new Samples(expected + 16) };
-  const cs = Array.from({ length: p.clients }, () => client());
-  const writers = cs.slice(0, p.writers);
-  for (const c of cs) trackEdits(c, d);
-  for (const w of writers) w.forwardLocalUpdates();
-  await connectOrRecord(cs, p.connectConcurrency);
-  await joinCanary();
+  const totalEdits = perWriter * p.writers;
   const interval = 1000 / p.editsPerSecPerWriter;
-  await mark('start');
-  const t0 = now();
-  await Promise.all(
-    writers.map((w, i) =>
-      paced(perWriter, interval, (i * interval) / p.writers, (j) => edit(w, j, `s${i}e`)),
+  const threads = Math.max(1, Math.min(p.loadThreads, p.clients));
+  // Clients 0 … writers-1 write; global client g belongs to part g % threads. Every client
+  // expects every edit but its own.
+  const specs: PartSpec[] = spread(p.clients, threads).map((globals) => ({
+    conn,
+    syncTimeoutMs: T,
+    clients: globals.length,
+    untracked: 0,
+    writers: globals.flatMap((g, local) =>
+      g < p.writers
+        ? [
+            {
+              local,
+              edits: perWriter,
+              intervalMs: interval,
+              offsetMs: (g * interval) / p.writers,
+              tag: `s${g}e`,
+            },
+          ]
+        : [],
     ),
-  );
-  await waitUntil(() => d.n >= expected, p.drainMs);
-  const t1 = now();
-  await mark('end');
-  extra['windowMs'] = t1 - t0;
-  extra['edits'] = perWriter * p.writers;
-  extra['deliveriesPerSec'] = d.n / (((d.last || t1) - t0) / 1000);
-  const c = await converge(cs, 5000);
+    expected: globals.reduce((s, g) => s + totalEdits - (g < p.writers ? perWriter : 0), 0),
+    connectConcurrency: Math.ceil(p.connectConcurrency / threads),
+  }));
+  const r = await runParts(specs, p.drainMs);
+  extra['windowMs'] = r.t1 - r.t0;
+  extra['edits'] = totalEdits;
+  extra['deliveriesPerSec'] = r.delivered / (((r.last || r.t1) - r.t0) / 1000);
+  const c = await convergeParts(r.ps, 5000);
   return {
-    delivered: d.n,
-    expected,
+    delivered: r.delivered,
+    expected: totalEdits * (p.clients - 1),
     converged: c.converged,
     convergenceDetail: c.detail,
     canaryOk: c.canaryOk,
     canaryDetail: c.canaryDetail,
-    latency: d.lat.summary(),
+    latency: r.lat.summary(),
     extra,
     notes,
     errors,
@@ -470,10 +519,11 @@ function emptyResult(err: string): LoadResult {
 
 async function finish(result: LoadResult, code: number): Promise<never> {
   loopDelay.disable();
-  result.extra['loadLoopDelayP99Ms'] = loopDelay.percentile(99) / 1e6;
-  result.extra['loadLoopDelayMaxMs'] = loopDelay.max / 1e6;
+  result.extra['loadLoopDelayP99Ms'] = Math.max(loopDelay.percentile(99) / 1e6, partLoopDelayP99Ms);
+  result.extra['loadLoopDelayMaxMs'] = Math.max(loopDelay.max / 1e6, partLoopDelayMaxMs);
   await new Promise<void>((resolve) => process.send!({ type: 'result', result }, () => resolve()));
   canary?.destroy();
+  await Promise.race([Promise.all(parts.map((x) => x.close())), sleep(2000)]);
   for (const c of all) c.terminate();
   process.exit(code);
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BenchOptions, FloorRecord, RunRecord } from './harness.js';
 import { MS_PER_TICK } from './proc.js';
+import { LOAD_THREADS } from './scenarios.js';
 import { spread } from './stats.js';
 import { ROOT, type TargetDef } from './targets.js';
 import type { Scenario } from './types.js';
@@ -133,12 +134,14 @@ export function renderMarkdown(input: RenderInput): string {
       (opts.smoke ? ' (smoke: one process per target for all scenarios)' : '') +
       '; targets alternate within each scenario. Load comes from one separate load-generator ' +
       'process over loopback: light clients (ws + y-protocols, one Y.Doc each, every update ' +
-      'applied) plus one real provider as a canary.',
+      'applied) plus one real provider as a canary. Fanout and storm spread their clients over ' +
+      `${LOAD_THREADS} threads of that process (one thread applying 20,000 updates/s saturates).`,
     `- Latency: the writer puts its send time (performance.timeOrigin + now()) into the edit; a ` +
       `reader takes the difference when it has applied the update. Server CPU: utime+stime of the ` +
       `server's process tree from /proc between the load generator's marks (${MS_PER_TICK} ms ticks); ` +
-      `peak RSS: VmHWM. "load CPU" is the load generator's own CPU share of one core over the same ` +
-      `window (near 100% means the harness, not the server, was the limit).`,
+      `peak RSS: VmHWM. "load CPU" is the load generator's own CPU over the same window, in % of ` +
+      `one core, all its threads together (near 100% per thread means the harness, not the ` +
+      `server, was the limit).`,
     '',
   );
 
@@ -471,14 +474,16 @@ export function renderMarkdown(input: RenderInput): string {
   }
 
   const notes: string[] = [];
+  const threadsOf = (r: RunRecord) => r.load?.extra['loadThreads'] ?? 1;
   const hot = records.filter((r) => {
     const lp = pct(r.window?.loadCpuMs, r.window?.ms) ?? 0;
-    return lp >= 85 || (r.load?.extra['loadLoopDelayP99Ms'] ?? 0) > 200;
+    return lp / threadsOf(r) >= 85 || (r.load?.extra['loadLoopDelayP99Ms'] ?? 0) > 200;
   });
   for (const r of hot) {
+    const threads = threadsOf(r) > 1 ? ` over ${threadsOf(r)} threads` : '';
     notes.push(
       `Load generator near saturation in ${r.scenario.id} / ${label(r.target)} rep ${r.rep}: ` +
-        `${num(pct(r.window?.loadCpuMs, r.window?.ms) ?? 0)}% CPU, event-loop delay p99 ` +
+        `${num(pct(r.window?.loadCpuMs, r.window?.ms) ?? 0)}% CPU${threads}, event-loop delay p99 ` +
         `${num(r.load?.extra['loadLoopDelayP99Ms'] ?? 0)} ms — its latencies include harness queueing.`,
     );
   }

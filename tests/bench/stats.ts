@@ -18,6 +18,16 @@ export class Samples {
     this.buf[this.length++] = v;
   }
 
+  /** Adds every value of `vs`. */
+  addAll(vs: ArrayLike<number>): void {
+    for (let i = 0; i < vs.length; i++) this.add(vs[i]!);
+  }
+
+  /** A copy of the values so far. */
+  values(): Float64Array {
+    return this.buf.slice(0, this.length);
+  }
+
   summary(): LatencySummary | null {
     if (this.length === 0) return null;
     const sorted = this.buf.slice(0, this.length).sort();

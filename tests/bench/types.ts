@@ -43,6 +43,8 @@ export interface FanoutParams {
   /** After the last edit: how long to wait for every reader to have every edit. */
   drainMs: number;
   connectConcurrency: number;
+  /** Threads of the load generator the readers are spread over (tests/bench/part.ts). */
+  loadThreads: number;
 }
 
 export interface StormParams {
@@ -53,6 +55,8 @@ export interface StormParams {
   durationMs: number;
   drainMs: number;
   connectConcurrency: number;
+  /** Threads of the load generator the clients are spread over (tests/bench/part.ts). */
+  loadThreads: number;
 }
 
 export interface PresenceParams {
