@@ -450,6 +450,8 @@ export class SqliteStorage implements Storage {
   /** Smoothed duration of recent update commits, wherever they ran (ms). */
   private commitMs = 0;
   private readonly quietMs: number;
+  /** A background start of the writer thread is scheduled (warmWriter). */
+  private writerWarming = false;
   /** When the last update commit ended (performance.now()). */
   private lastCommitEnd = Number.NEGATIVE_INFINITY;
   private appendInline: ((appends: AppendRow[]) => number[]) | null = null;
@@ -724,6 +726,22 @@ export class SqliteStorage implements Storage {
     }
     // Nothing can have been queued meanwhile (one thread): this tells drain() waiters.
     this.flush();
+    this.warmWriter();
+  }
+
+  /**
+   * In 'auto', the writer thread is started in the background after the first inline commit, so
+   * that the first batch that needs it (a burst, a slow fsync) does not wait for a thread to start
+   * and load SQLite: tens of milliseconds on a busy machine (seen in tests/bench fanout:500, where
+   * the first switch came mid-run). A storage that never commits an update never starts it.
+   */
+  private warmWriter(): void {
+    if (this.commits !== 'auto' || this.writer || this.writerWarming) return;
+    this.writerWarming = true;
+    setImmediate(() => {
+      this.writerWarming = false;
+      if (!this.closed && !this.writer) this.startWriter();
+    });
   }
 
   private startWriter(): Worker {
