@@ -21,6 +21,8 @@ import type { ConnSpec } from './types.js';
 export interface WriterPlan {
   /** Index among this part's clients. */
   local: number;
+  /** Edits before the measured window (warm-up), then in it. */
+  warmupEdits: number;
   edits: number;
   intervalMs: number;
   /** Delay of this writer's first edit after the common start. */
@@ -35,7 +37,8 @@ export interface PartSpec {
   /** Clients with a local index below this do not count deliveries (fanout's writer). */
   untracked: number;
   writers: WriterPlan[];
-  /** Deliveries this part's tracked clients should see in all. */
+  /** Deliveries this part's tracked clients should see of the warm-up, then of the window. */
+  warmupExpected: number;
   expected: number;
   connectConcurrency: number;
 }
@@ -59,10 +62,15 @@ export interface Convergence {
 export interface PartApi {
   connect(): Promise<string[]>;
   bytesRead(): Promise<number>;
-  /** Makes this part's writers' edits, paced from `startAt` (`now()` time). */
-  write(startAt: number): Promise<void>;
+  /**
+   * Makes this part's writers' edits, paced from `startAt` (`now()` time): the warm-up's, or the
+   * measured window's.
+   */
+  write(startAt: number, warmup: boolean): Promise<void>;
   /** Resolves true once every expected delivery arrived, false after `timeoutMs`. */
-  drained(timeoutMs: number): Promise<boolean>;
+  drained(timeoutMs: number, warmup: boolean): Promise<boolean>;
+  /** Forgets the warm-up's deliveries, latencies and loop delays. */
+  reset(): Promise<void>;
   converge(ref: string, timeoutMs: number): Promise<Convergence>;
   result(): Promise<PartResult>;
   close(): Promise<void>;
@@ -155,19 +163,30 @@ export class LocalPart implements PartApi {
     return this.clients.reduce((s, c) => s + c.bytesRead(), 0);
   }
 
-  async write(startAt: number): Promise<void> {
+  async write(startAt: number, warmup: boolean): Promise<void> {
     const from = startAt - now();
     await Promise.all(
-      this.spec.writers.map((w) =>
-        paced(w.edits, w.intervalMs, from + w.offsetMs, (j) =>
-          edit(this.clients[w.local]!, j, w.tag),
-        ),
-      ),
+      this.spec.writers.map((w) => {
+        // Warm-up edits are numbered before the window's, so every edit has a key of its own.
+        const count = warmup ? w.warmupEdits : w.edits;
+        const first = warmup ? 0 : w.warmupEdits;
+        return paced(count, w.intervalMs, from + w.offsetMs, (j) =>
+          edit(this.clients[w.local]!, first + j, w.tag),
+        );
+      }),
     );
   }
 
-  drained(timeoutMs: number): Promise<boolean> {
-    return waitUntil(() => this.delivered >= this.spec.expected, timeoutMs);
+  drained(timeoutMs: number, warmup: boolean): Promise<boolean> {
+    const expected = warmup ? this.spec.warmupExpected : this.spec.expected;
+    return waitUntil(() => this.delivered >= expected, timeoutMs);
+  }
+
+  async reset(): Promise<void> {
+    this.delivered = 0;
+    this.last = 0;
+    this.lat.clear();
+    this.loopDelay.reset();
   }
 
   async converge(ref: string, timeoutMs: number): Promise<Convergence> {
@@ -195,7 +214,7 @@ export class LocalPart implements PartApi {
 
 // ---- a part in a worker thread -------------------------------------------------------------
 
-type Op = 'connect' | 'bytesRead' | 'write' | 'drained' | 'converge' | 'result' | 'close';
+type Op = 'connect' | 'bytesRead' | 'write' | 'drained' | 'reset' | 'converge' | 'result' | 'close';
 interface Call {
   id: number;
   op: Op;
@@ -247,8 +266,10 @@ export class ThreadPart implements PartApi {
 
   connect = () => this.call<string[]>('connect');
   bytesRead = () => this.call<number>('bytesRead');
-  write = (startAt: number) => this.call<void>('write', startAt);
-  drained = (timeoutMs: number) => this.call<boolean>('drained', timeoutMs);
+  write = (startAt: number, warmup: boolean) => this.call<void>('write', startAt, warmup);
+  drained = (timeoutMs: number, warmup: boolean) =>
+    this.call<boolean>('drained', timeoutMs, warmup);
+  reset = () => this.call<void>('reset');
   converge = (ref: string, timeoutMs: number) => this.call<Convergence>('converge', ref, timeoutMs);
   result = () => this.call<PartResult>('result');
   async close(): Promise<void> {
@@ -273,8 +294,9 @@ function serve(port: MessagePort, part: LocalPart): void {
   const ops: Record<Op, (...a: never[]) => Promise<unknown>> = {
     connect: () => part.connect(),
     bytesRead: () => part.bytesRead(),
-    write: (startAt: number) => part.write(startAt),
-    drained: (t: number) => part.drained(t),
+    write: (startAt: number, warmup: boolean) => part.write(startAt, warmup),
+    drained: (t: number, warmup: boolean) => part.drained(t, warmup),
+    reset: () => part.reset(),
     converge: (ref: string, t: number) => part.converge(ref, t),
     result: () => part.result(),
     close: () => part.close(),

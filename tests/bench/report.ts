@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BenchOptions, FloorRecord, RunRecord } from './harness.js';
 import { MS_PER_TICK } from './proc.js';
-import { LOAD_THREADS } from './scenarios.js';
+import { LOAD_THREADS, WARMUP_MS } from './scenarios.js';
 import { spread } from './stats.js';
 import { ROOT, type TargetDef } from './targets.js';
 import type { Scenario } from './types.js';
@@ -135,7 +135,8 @@ export function renderMarkdown(input: RenderInput): string {
       '; targets alternate within each scenario. Load comes from one separate load-generator ' +
       'process over loopback: light clients (ws + y-protocols, one Y.Doc each, every update ' +
       'applied) plus one real provider as a canary. Fanout and storm spread their clients over ' +
-      `${LOAD_THREADS} threads of that process (one thread applying 20,000 updates/s saturates).`,
+      `${LOAD_THREADS} threads of that process (one thread applying 20,000 updates/s saturates), ` +
+      `and edit for ${WARMUP_MS / 1000} s at the same pace before the measured window.`,
     `- Latency: the writer puts its send time (performance.timeOrigin + now()) into the edit; a ` +
       `reader takes the difference when it has applied the update. Server CPU: utime+stime of the ` +
       `server's process tree from /proc between the load generator's marks (${MS_PER_TICK} ms ticks); ` +

@@ -23,6 +23,11 @@ export class Samples {
     for (let i = 0; i < vs.length; i++) this.add(vs[i]!);
   }
 
+  /** Forgets every value. */
+  clear(): void {
+    this.length = 0;
+  }
+
   /** A copy of the values so far. */
   values(): Float64Array {
     return this.buf.slice(0, this.length);

@@ -45,6 +45,8 @@ export interface FanoutParams {
   connectConcurrency: number;
   /** Threads of the load generator the readers are spread over (tests/bench/part.ts). */
   loadThreads: number;
+  /** Edits at the same pace before the measured window (not counted). */
+  warmupMs: number;
 }
 
 export interface StormParams {
@@ -57,6 +59,8 @@ export interface StormParams {
   connectConcurrency: number;
   /** Threads of the load generator the clients are spread over (tests/bench/part.ts). */
   loadThreads: number;
+  /** Edits at the same pace before the measured window (not counted). */
+  warmupMs: number;
 }
 
 export interface PresenceParams {
