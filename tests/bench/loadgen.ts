@@ -1,9 +1,10 @@
 /**
  * The load generator: a child process of the harness (never the harness itself), one process
- * with many sockets (fanout and storm spread theirs over worker threads: part.ts). It reads its LoadConfig from the BENCH_LOAD environment variable, runs one
- * scenario against one target, asks the harness to sample the server at named marks (the harness
- * answers once it has read /proc), and sends back a LoadResult. Nothing is logged per message;
- * every loop is bounded in count and in time.
+ * with many sockets (fanout and storm spread theirs over worker threads: part.ts). It reads its
+ * LoadConfig from the BENCH_LOAD environment variable, runs one scenario against one target, asks
+ * the harness to sample the server at named marks (the harness answers once it has read /proc),
+ * and sends back a LoadResult. Nothing is logged per message; every loop is bounded in count and
+ * in time.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as decoding from 'lib0/decoding';
@@ -11,6 +12,7 @@ import * as Y from 'yjs';
 import { type Canary, startCanary } from './canary.js';
 import { connectAll, LightClient, now } from './lightClient.js';
 import {
+  clientsConverge,
   edit,
   type PartApi,
   type PartSpec,
@@ -137,10 +139,8 @@ async function canaryMatches(ref: string): Promise<boolean> {
 async function converge(cs: readonly LightClient[], timeoutMs: number): Promise<ConvergenceReport> {
   const ref = await serverState();
   if (ref instanceof Error) return noReference(ref);
-  const synced = cs.filter((c) => c.synced);
-  const behind = () => synced.filter((c) => c.stateKey() !== ref).length;
-  const ok = await waitUntil(() => behind() === 0, timeoutMs, 100);
-  return convergence(ok ? 0 : behind(), synced.length, cs.length, await canaryMatches(ref));
+  const c = await clientsConverge(cs, ref, timeoutMs);
+  return convergence(c.behind, c.synced, c.total, await canaryMatches(ref));
 }
 
 /** The same over parts of the load, each waiting for its own stragglers. */

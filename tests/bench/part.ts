@@ -121,6 +121,21 @@ export function edit(c: LightClient, seq: number, tag: string): void {
   });
 }
 
+/**
+ * Waits up to `timeoutMs` until every synced client holds the state vector `ref` (the server's,
+ * as a fresh verifier synced it); says how many did not, and how many never synced.
+ */
+export async function clientsConverge(
+  clients: readonly LightClient[],
+  ref: string,
+  timeoutMs: number,
+): Promise<Convergence> {
+  const synced = clients.filter((c) => c.synced);
+  const behind = () => synced.filter((c) => c.stateKey() !== ref).length;
+  await waitUntil(() => behind() === 0, timeoutMs, 100);
+  return { synced: synced.length, behind: behind(), total: clients.length };
+}
+
 /** A part running on the calling thread. */
 export class LocalPart implements PartApi {
   readonly clients: LightClient[];
@@ -189,11 +204,8 @@ export class LocalPart implements PartApi {
     this.loopDelay.reset();
   }
 
-  async converge(ref: string, timeoutMs: number): Promise<Convergence> {
-    const synced = this.clients.filter((c) => c.synced);
-    const behind = () => synced.filter((c) => c.stateKey() !== ref).length;
-    await waitUntil(() => behind() === 0, timeoutMs, 100);
-    return { synced: synced.length, behind: behind(), total: this.clients.length };
+  converge(ref: string, timeoutMs: number): Promise<Convergence> {
+    return clientsConverge(this.clients, ref, timeoutMs);
   }
 
   async result(): Promise<PartResult> {
