@@ -17,8 +17,8 @@ import {
   type PartApi,
   type PartSpec,
   paced,
+  roundRobin,
   sleep,
-  spread,
   startParts,
   waitUntil,
 } from './part.js';
@@ -250,7 +250,7 @@ async function fanout(p: FanoutParams): Promise<LoadResult> {
   const warmupEdits = Math.round((p.editsPerSec * p.warmupMs) / 1000);
   const threads = Math.max(1, Math.min(p.loadThreads, p.readers));
   // The writer is client 0 of part 0 (not counted as a reader); readers go round-robin.
-  const specs: PartSpec[] = spread(p.readers, threads).map((readers, k) => ({
+  const specs: PartSpec[] = roundRobin(p.readers, threads).map((readers, k) => ({
     conn,
     syncTimeoutMs: T,
     clients: readers.length + (k === 0 ? 1 : 0),
@@ -300,7 +300,7 @@ async function storm(p: StormParams): Promise<LoadResult> {
   const threads = Math.max(1, Math.min(p.loadThreads, p.clients));
   // Clients 0 … writers-1 write; global client g belongs to part g % threads. Every client
   // expects every edit but its own.
-  const specs: PartSpec[] = spread(p.clients, threads).map((globals) => ({
+  const specs: PartSpec[] = roundRobin(p.clients, threads).map((globals) => ({
     conn,
     syncTimeoutMs: T,
     clients: globals.length,

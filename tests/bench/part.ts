@@ -291,7 +291,7 @@ export class ThreadPart implements PartApi {
 }
 
 /** Spreads `count` global indices over `parts` parts round-robin: global i → part i % parts. */
-export function spread(count: number, parts: number): number[][] {
+export function roundRobin(count: number, parts: number): number[][] {
   const out: number[][] = Array.from({ length: parts }, () => []);
   for (let i = 0; i < count; i++) out[i % parts]!.push(i);
   return out;

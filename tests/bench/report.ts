@@ -240,9 +240,9 @@ export function renderMarkdown(input: RenderInput): string {
         'directly, skipping the stream layer, so it can go below this row; the system call ' +
         'itself, most of the figure, it cannot.)',
       '',
-      'The readers live in one load process and apply each update one after another, so at large ' +
-        'N a latency includes up to N × "load CPU µs/delivery" of harness work (the same for every ' +
-        'target).',
+      `The readers live in ${LOAD_THREADS} threads of one load process, each applying its ` +
+        `readers' updates one after another, so at large N a latency includes up to ` +
+        `N / ${LOAD_THREADS} × "load CPU µs/delivery" of harness work (the same for every target).`,
       '',
     );
   }
