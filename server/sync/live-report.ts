@@ -23,7 +23,7 @@ import {
   type ServerNotice,
 } from '../../shared/protocol.js';
 import type { ClientBinding, Storage, StoredDocument } from '../storage/types.js';
-import { binaryFrame } from './frame.js';
+import { binaryFrame, type Relay } from './frame.js';
 import { GUARDED, LockGuard } from './locks.js';
 import { checkUpdate, deletesSomethingNew } from './validate.js';
 import {
@@ -69,8 +69,11 @@ export interface Peer {
   send(data: Uint8Array): void;
   /** Sends `head` and `body` as one message without joining them (for large messages). */
   sendInParts(head: Uint8Array, body: Uint8Array): void;
-  /** Sends a frame built once for many recipients (see frame.ts); `payload` is its content. */
-  sendFrame(frame: Buffer, payload: Uint8Array): void;
+  /**
+   * Sends a frame built once for many recipients (see frame.ts); `payload` is its content. With
+   * a `relay` begun for this frame, the write may wait for the relay's end.
+   */
+  sendFrame(frame: Buffer, payload: Uint8Array, relay: Relay | null): void;
   close(code: number, reason: string): void;
 }
 
@@ -90,6 +93,8 @@ export interface LiveReportDeps {
   compactEvery: number;
   /** Presence changes are gathered for this long and sent as one message (0: relay each at once). */
   presenceBatchMs: number;
+  /** Sends a relayed frame to many sockets at once (frame.ts); null: socket by socket. */
+  relay: Relay | null;
   /** The storage failed: the registry must drop this report now. */
   onFault(report: LiveReport, err: Error): void;
   /** The last peer left. */
@@ -384,7 +389,12 @@ export class LiveReport {
   broadcast(message: Uint8Array, except: Peer | null): void {
     if (this.peers.size === 0 || (this.peers.size === 1 && this.peers.has(except!))) return;
     const frame = binaryFrame(message);
-    for (const peer of this.peers) if (peer !== except) peer.sendFrame(frame, message);
+    const relay = this.deps.relay?.begin(frame) ? this.deps.relay : null;
+    try {
+      for (const peer of this.peers) if (peer !== except) peer.sendFrame(frame, message, relay);
+    } finally {
+      relay?.end();
+    }
   }
 
   stateVector(): Uint8Array {
