@@ -2,10 +2,10 @@
  * The floor under "server CPU per delivery": what one `net.Socket.write` of a small, ready-made
  * frame costs this process, with nothing else to do (no Yjs, no websocket library, no storage).
  * That is the whole per-recipient work of a fanout once the frame is encoded once, for a server
- * that writes through net.Socket. (Concord's relay writes to the TCP handle itself, skipping the
- * stream layer, server/sync/frame.ts: it can go somewhat below this; the system call, which is
- * most of it, no server avoids.) Same shape as the fanout scenario: N sockets, 20 rounds a
- * second, each round one frame to every socket; a separate process reads.
+ * that writes through net.Socket, one system call per socket. (Concord sends a relay to all of a
+ * report's sockets in one io_uring submission where the kernel allows it, server/sync/uring.ts:
+ * what it saves is this per-socket system call.) Same shape as the fanout scenario: N sockets,
+ * 20 rounds a second, each round one frame to every socket; a separate process reads.
  *
  *   node --import tsx tests/bench/write-floor.ts [--sockets 1000] [--seconds 10] [--bytes 60]
  *                                                [--runs 3] [--json]
