@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
 import { binaryFrame, binaryFrameStart, directWrites, FrameSink } from '../../server/sync/frame.js';
+import { assertNumbered, numbered } from '../helpers/frames.js';
 import { waitFor } from '../helpers/server.js';
 
 interface Pair {
@@ -41,22 +42,6 @@ async function pair(): Promise<Pair> {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
-}
-
-/** A payload whose first 4 bytes say which message it is, the rest a pattern of that number. */
-function numbered(i: number, size: number): Buffer {
-  const b = Buffer.alloc(size, i % 251);
-  b.writeUInt32BE(i, 0);
-  return b;
-}
-
-function assertNumbered(got: Buffer, i: number, size: number): void {
-  assert.equal(got.length, size, `message ${i} has ${got.length} bytes, expected ${size}`);
-  assert.equal(got.readUInt32BE(0), i, `message ${i} arrived out of order`);
-  assert.ok(
-    got.subarray(4).every((x) => x === i % 251),
-    `message ${i} is corrupt`,
-  );
 }
 
 test('this Node offers the direct path (else every relay falls back to ws)', () => {

@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
 import { binaryFrame, FrameSink, openRelay, Relay } from '../../server/sync/frame.js';
 import { openRing } from '../../server/sync/uring.js';
+import { assertNumbered, numbered } from '../helpers/frames.js';
 import { startTestServer, waitFor } from '../helpers/server.js';
 
 const sysctl = (() => {
@@ -170,21 +171,6 @@ async function wsPairs(count: number) {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
-}
-
-function numbered(i: number, size: number): Buffer {
-  const b = Buffer.alloc(size, i % 251);
-  b.writeUInt32BE(i, 0);
-  return b;
-}
-
-function assertNumbered(got: Buffer, i: number, size: number, who: string): void {
-  assert.equal(got.length, size, `${who}: message ${i} has ${got.length} bytes`);
-  assert.equal(got.readUInt32BE(0), i, `${who}: message ${i} arrived out of order`);
-  assert.ok(
-    got.subarray(4).every((x) => x === i % 251),
-    `${who}: message ${i} is corrupt`,
-  );
 }
 
 /** Relays `frame` to every sink the way LiveReport.broadcast does. */
