@@ -35,6 +35,7 @@ export interface BenchOptions {
 export interface Window {
   ms: number;
   serverCpuMs: number;
+  serverMinorFaults: number;
   loadCpuMs: number;
 }
 
@@ -130,6 +131,7 @@ function windowOf(a: Mark | undefined, b: Mark | undefined): Window | null {
   return {
     ms: b.server.at - a.server.at,
     serverCpuMs: b.server.cpuMs - a.server.cpuMs,
+    serverMinorFaults: b.server.minorFaults - a.server.minorFaults,
     loadCpuMs: b.load.cpuMs - a.load.cpuMs,
   };
 }

@@ -18,6 +18,7 @@ export const MS_PER_TICK = 1000 / ticks;
 interface Stat {
   ppid: number;
   cpuTicks: number;
+  minorFaults: number;
 }
 
 function readStat(pid: number): Stat | null {
@@ -29,9 +30,10 @@ function readStat(pid: number): Stat | null {
   }
   // comm may contain spaces and parentheses: the fields start after the last ')'.
   const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-  // f[0] = state (field 3); utime = field 14, stime 15, cutime 16, cstime 17.
+  // f[0] = state (field 3); minflt = field 10, cminflt 11; utime 14, stime 15, cutime 16,
+  // cstime 17.
   const n = (i: number) => Number(f[i - 3]);
-  return { ppid: n(4), cpuTicks: n(14) + n(15) + n(16) + n(17) };
+  return { ppid: n(4), cpuTicks: n(14) + n(15) + n(16) + n(17), minorFaults: n(10) + n(11) };
 }
 
 function readStatusKb(pid: number, key: string): number {
@@ -69,6 +71,11 @@ export interface ProcSample {
   /** performance.now() of the harness when sampled. */
   at: number;
   cpuMs: number;
+  /**
+   * Minor page faults (first touch of fresh memory). On a virtual machine each one can cost
+   * microseconds of system time, so a large fresh buffer is visible in CPU time.
+   */
+  minorFaults: number;
   rssKb: number;
   hwmKb: number;
 }
@@ -78,14 +85,22 @@ export function sampleTree(root: number): ProcSample {
   let cpu = 0;
   let rss = 0;
   let hwm = 0;
+  let faults = 0;
   for (const pid of processTree(root)) {
     const st = readStat(pid);
     if (!st) continue;
     cpu += st.cpuTicks;
+    faults += st.minorFaults;
     rss += readStatusKb(pid, 'VmRSS');
     hwm += readStatusKb(pid, 'VmHWM');
   }
-  return { at: performance.now(), cpuMs: cpu * MS_PER_TICK, rssKb: rss, hwmKb: hwm };
+  return {
+    at: performance.now(),
+    cpuMs: cpu * MS_PER_TICK,
+    minorFaults: faults,
+    rssKb: rss,
+    hwmKb: hwm,
+  };
 }
 
 /** A free TCP port on 127.0.0.1 (released again: the caller binds it right away). */

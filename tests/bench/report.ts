@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BenchOptions, FloorRecord, RunRecord } from './harness.js';
+import type { BenchOptions, FloorRecord, RunRecord, Window } from './harness.js';
 import { MS_PER_TICK } from './proc.js';
 import { LOAD_THREADS, WARMUP_MS } from './scenarios.js';
 import { spread } from './stats.js';
@@ -365,6 +365,10 @@ export function renderMarkdown(input: RenderInput): string {
       .map((t) => [t, recs('coldload', t.id)] as const)
       .filter(([, rs]) => rs.length > 0)
       .map(([t, rs]) => {
+        const perLoad = (r: RunRecord, of: (w: Window) => number) =>
+          r.coldWindows.length > 0
+            ? r.coldWindows.reduce((s, w) => s + of(w), 0) / r.coldWindows.length
+            : undefined;
         const perRep = (r: RunRecord) => {
           const v = Object.entries(r.load?.extra ?? {})
             .filter(([k]) => k.startsWith('coldLoadMs.'))
@@ -376,13 +380,8 @@ export function renderMarkdown(input: RenderInput): string {
           cell(rs.map((r) => (r.load?.extra['textChars'] ?? Number.NaN) / 1e6)),
           cell(rs.map((r) => (r.load?.extra['updateBytes'] ?? Number.NaN) / 1e6)),
           cell(rs.map(perRep)),
-          cell(
-            rs.map((r) =>
-              r.coldWindows.length > 0
-                ? r.coldWindows.reduce((s, w) => s + w.serverCpuMs, 0) / r.coldWindows.length
-                : undefined,
-            ),
-          ),
+          cell(rs.map((r) => perLoad(r, (w) => w.serverCpuMs))),
+          cell(rs.map((r) => perLoad(r, (w) => w.serverMinorFaults))),
           deliveredCell(rs),
           cell(rs.map((r) => r.serverHwmKb / 1024)),
           okCell(rs, (r) => !!r.load?.canaryOk),
@@ -398,6 +397,7 @@ export function renderMarkdown(input: RenderInput): string {
           'update MB',
           'connect→synced ms',
           'server CPU ms/load',
+          'server page faults/load',
           'complete',
           'server peak RSS MB',
           'canary',
