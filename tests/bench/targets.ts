@@ -68,7 +68,10 @@ export interface TargetDef {
 /** Environment for a server child: ours minus whatever would change the servers' behaviour. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['NODE_OPTIONS', 'YPERSISTENCE', 'CALLBACK_URL', 'CALLBACK_OBJECTS', 'GC']) {
+  // GLIBC_TUNABLES: each target runs with its own launch settings only (Concord's come from
+  // concordLaunch), never with whatever the shell running the bench had.
+  const inherited = ['NODE_OPTIONS', 'GLIBC_TUNABLES', 'YPERSISTENCE', 'CALLBACK_URL'];
+  for (const k of [...inherited, 'CALLBACK_OBJECTS', 'GC']) {
     delete env[k];
   }
   for (const k of Object.keys(env)) if (k.startsWith('CONCORD_')) delete env[k];
@@ -162,19 +165,31 @@ const randomName = () => `bench-${Math.random().toString(36).slice(2, 10)}`;
 
 const CONCORD_MAIN = path.join(ROOT, 'dist/server/main.js');
 
+/** How Concord's production start launches node: environment assignments and node flags. */
+export interface ConcordLaunch {
+  /** `NAME=value` assignments before `node` (GLIBC_TUNABLES: malloc thresholds). */
+  env: Record<string, string>;
+  flags: string[];
+}
+
 /**
- * The node flags of Concord's production start (package.json "start"; the Dockerfile's CMD is
- * checked to match in tests/unit/node-flags.test.ts), so the benchmark runs Concord as shipped.
+ * Concord's production start (package.json "start"; `npm run demo` and the Dockerfile are checked
+ * to match in tests/unit/node-flags.test.ts), so the benchmark runs Concord as shipped.
  */
-export function concordNodeFlags(): string[] {
+export function concordLaunch(): ConcordLaunch {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
     scripts?: Record<string, string>;
   };
-  const m = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/server\/main\.js\b/.exec(
+  const m = /((?:\b[A-Z_]+=\S+ )*)\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/server\/main\.js\b/.exec(
     pkg.scripts?.start ?? '',
   );
   if (!m) throw new Error('package.json "start" does not run node … dist/server/main.js');
-  return m[1]!.trim().split(/\s+/).filter(Boolean);
+  const env: Record<string, string> = {};
+  for (const a of m[1]!.trim().split(/\s+/).filter(Boolean)) {
+    const eq = a.indexOf('=');
+    env[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  return { env, flags: m[2]!.trim().split(/\s+/).filter(Boolean) };
 }
 
 interface ConcordSession {
@@ -250,7 +265,9 @@ function concord(id: 'concord' | 'concord-sync-off', synchronous: 'FULL' | 'OFF'
     async start(opts) {
       const port = await freePort();
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-bench-'));
+      const launch = concordLaunch();
       const env = childEnv({
+        ...launch.env,
         NODE_ENV: 'production',
         CONCORD_HOST: '127.0.0.1',
         CONCORD_PORT: String(port),
@@ -297,7 +314,7 @@ function concord(id: 'concord' | 'concord-sync-off', synchronous: 'FULL' | 'OFF'
       };
       return spawnServer(
         id,
-        [...concordNodeFlags(), ...profileArgs(opts, false), CONCORD_MAIN],
+        [...launch.flags, ...profileArgs(opts, false), CONCORD_MAIN],
         env,
         port,
         '/readyz',
