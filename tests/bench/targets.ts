@@ -70,10 +70,15 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // GLIBC_TUNABLES: each target runs with its own launch settings only (Concord's come from
   // concordLaunch), never with whatever the shell running the bench had.
-  const inherited = ['NODE_OPTIONS', 'GLIBC_TUNABLES', 'YPERSISTENCE', 'CALLBACK_URL'];
-  for (const k of [...inherited, 'CALLBACK_OBJECTS', 'GC']) {
-    delete env[k];
-  }
+  const dropped = [
+    'NODE_OPTIONS',
+    'GLIBC_TUNABLES',
+    'YPERSISTENCE',
+    'CALLBACK_URL',
+    'CALLBACK_OBJECTS',
+    'GC',
+  ];
+  for (const k of dropped) delete env[k];
   for (const k of Object.keys(env)) if (k.startsWith('CONCORD_')) delete env[k];
   return { ...env, ...extra };
 }
