@@ -143,6 +143,13 @@ function samePresence(a: unknown, b: PresenceUser): boolean {
   );
 }
 
+/** A durable update on its way out: to everyone but `except`, and `toExcept` to `except`. */
+interface PendingRelay {
+  update: Uint8Array;
+  except: Peer | null;
+  toExcept: Uint8Array | null;
+}
+
 export class LiveReport {
   readonly peers = new Set<Peer>();
   /** Server-side work in progress on this report without a socket (exports); it stays loaded. */
@@ -158,6 +165,8 @@ export class LiveReport {
   private sinceCompaction = 0;
   private version = 0;
   private compacting: Promise<void> | null = null;
+  /** Updates that are durable but not yet relayed: those of one storage batch go out as one. */
+  private relays: PendingRelay[] = [];
   private failed = false;
   private destroyed = false;
   /** Yjs client id → the user who first wrote with it. */
@@ -256,8 +265,9 @@ export class LiveReport {
         if (this.failed) return;
         if (seq > this.lastSeq) this.lastSeq = seq;
         this.sinceCompaction++;
-        this.broadcast(encodeUpdate(update), except);
-        if (toExcept && except && this.peers.has(except)) except.send(encodeUpdate(toExcept));
+        // The appends of one storage batch resolve one after another in the same microtask
+        // checkpoint; the relay waits for the last of them.
+        if (this.relays.push({ update, except, toExcept }) === 1) queueMicrotask(this.flushRelays);
         this.maybeCompact();
       },
       (err: Error) => {
@@ -266,6 +276,38 @@ export class LiveReport {
       },
     );
   }
+
+  /**
+   * Relays the updates that became durable together. Usually that is one update. When updates
+   * pile up (a busy room, a slow disk, a server that was not scheduled for a while) a batch holds
+   * many, and they go out merged: one message per peer instead of one per update, so the server
+   * sends, and every client applies, one update where it would have had a backlog to work through.
+   * A peer whose update is in the batch gets the others' updates (and what the server added to
+   * its own), never its own back.
+   */
+  private readonly flushRelays = (): void => {
+    const batch = this.relays;
+    this.relays = [];
+    if (this.failed || this.destroyed) return;
+    if (batch.length === 1) {
+      const { update, except, toExcept } = batch[0]!;
+      this.broadcast(encodeUpdate(update), except);
+      if (toExcept && except && this.peers.has(except)) except.send(encodeUpdate(toExcept));
+      return;
+    }
+    const authors = new Set<Peer>();
+    for (const r of batch) if (r.except && this.peers.has(r.except)) authors.add(r.except);
+    this.broadcast(encodeUpdate(Y.mergeUpdates(batch.map((r) => r.update))), authors);
+    for (const author of authors) {
+      const parts: Uint8Array[] = [];
+      for (const r of batch) {
+        if (r.except !== author) parts.push(r.update);
+        else if (r.toExcept) parts.push(r.toExcept);
+      }
+      if (parts.length > 0)
+        author.send(encodeUpdate(parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts)));
+    }
+  };
 
   /**
    * Replaces the set of locked paragraph ids. An update from a peer that changes or deletes a
@@ -385,13 +427,23 @@ export class LiveReport {
     this.broadcast(message, author);
   }
 
-  /** Sends the same bytes to every peer but `except`. */
-  broadcast(message: Uint8Array, except: Peer | null): void {
-    if (this.peers.size === 0 || (this.peers.size === 1 && this.peers.has(except!))) return;
+  /** Sends the same bytes to every peer but `except` (one peer, or a set of them). */
+  private broadcast(message: Uint8Array, except: Peer | ReadonlySet<Peer> | null): void {
+    const skip = except instanceof Set ? (except as ReadonlySet<Peer>) : null;
+    const one = skip ? null : (except as Peer | null);
+    let recipients = this.peers.size;
+    if (skip) {
+      for (const p of skip) if (this.peers.has(p)) recipients--;
+    } else if (one && this.peers.has(one)) {
+      recipients--;
+    }
+    if (recipients === 0) return;
     const frame = binaryFrame(message);
     const relay = this.deps.relay?.begin(frame) ? this.deps.relay : null;
     try {
-      for (const peer of this.peers) if (peer !== except) peer.sendFrame(frame, message, relay);
+      for (const peer of this.peers) {
+        if (peer !== one && !skip?.has(peer)) peer.sendFrame(frame, message, relay);
+      }
     } finally {
       relay?.end();
     }

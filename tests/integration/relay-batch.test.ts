@@ -1,0 +1,158 @@
+/**
+ * Updates that become durable together are relayed together: when several peers' updates wait
+ * for the same commit, every other peer receives them as one merged update (one message), and an
+ * author receives the others' updates, never its own.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import { MessageType } from '../../shared/protocol.js';
+import {
+  applySyncFrames,
+  Cleanup,
+  frameType,
+  paragraphs,
+  paragraphText,
+  type RawSocket,
+  rawSocket,
+  reportXml,
+  syncFrame,
+  within,
+} from '../helpers/clients.js';
+import { startTestServer, type TestServer, tempDir, waitFor } from '../helpers/server.js';
+import { Gate, TestStorage } from '../helpers/storage.js';
+
+const cleanup = new Cleanup();
+after(() => cleanup.run());
+
+interface Raw {
+  sock: RawSocket;
+  doc: Y.Doc;
+}
+
+/** A raw socket holding a synced copy of the report. */
+async function joinRaw(server: TestServer, reportId: string): Promise<Raw> {
+  const sock = rawSocket(`${server.wsUrl}/${reportId}`, { cookie: server.chair.cookie }, cleanup);
+  await within(sock.opened, 10_000, 'raw open');
+  const doc = new Y.Doc();
+  cleanup.add(() => doc.destroy());
+  sock.ws.send(syncFrame(0, Y.encodeStateVector(doc)), { binary: true });
+  await waitFor(() => sock.frames.some((f) => f[0] === 0 && f[1] === 1), 'sync step 2');
+  applySyncFrames(doc, sock.frames);
+  return { sock, doc };
+}
+
+/** The updates (sync step 2 or update messages) among `frames`. */
+function updatesIn(frames: Uint8Array[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const f of frames) {
+    const dec = decoding.createDecoder(f);
+    if (decoding.readVarUint(dec) !== 0) continue;
+    const sub = decoding.readVarUint(dec);
+    if (sub === 1 || sub === 2) out.push(decoding.readVarUint8Array(dec));
+  }
+  return out;
+}
+
+/** Yjs client ids with content in `update`. */
+function writersIn(update: Uint8Array): number[] {
+  return [...new Set(Y.decodeUpdate(update).structs.map((s) => s.id.client))].sort();
+}
+
+/** Makes an edit in `raw`'s copy and sends it; returns the update. */
+function edit(raw: Raw, paragraph: number, text: string): Uint8Array {
+  let update: Uint8Array | null = null;
+  const keep = (u: Uint8Array) => {
+    update = u;
+  };
+  raw.doc.on('update', keep);
+  raw.doc.transact(() => paragraphText(paragraphs(raw.doc)[paragraph]!).insert(0, text));
+  raw.doc.off('update', keep);
+  raw.sock.ws.send(syncFrame(2, update!), { binary: true });
+  return update!;
+}
+
+describe('relays of one storage batch', () => {
+  let server: TestServer;
+  let storage: TestStorage;
+
+  before(async () => {
+    const dataDir = tempDir();
+    storage = new TestStorage({ dataDir });
+    server = await startTestServer({ dataDir, deps: { storage } });
+    cleanup.add(() => server.close());
+  });
+
+  test('updates durable together reach each peer as one update, never back to their author', async (t) => {
+    const report = await server.createReport('Batched relay', 'gge-report');
+    const a = await joinRaw(server, report.id);
+    const b = await joinRaw(server, report.id);
+    const c = await joinRaw(server, report.id);
+    const d = await joinRaw(server, report.id);
+
+    // Hold every append's acknowledgement: both edits are written, neither is relayed yet.
+    const gate = new Gate();
+    storage.appendGate = gate;
+    t.after(() => {
+      gate.open();
+      storage.appendGate = null;
+    });
+    const calls = storage.appendCalls;
+    edit(a, 0, 'From A. ');
+    edit(b, 1, 'From B. ');
+    edit(a, 2, 'From A again. ');
+    await waitFor(() => storage.appendCalls >= calls + 3, 'the server to append all three edits');
+    const seen = [a, b, c, d].map((r) => r.sock.frames.length);
+    gate.open();
+    storage.appendGate = null;
+
+    const done = (r: Raw) => {
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(r.doc));
+      applySyncFrames(copy, r.sock.frames.slice(seen[[a, b, c, d].indexOf(r)]));
+      const xml = reportXml(copy);
+      copy.destroy();
+      return ['From A. ', 'From B. ', 'From A again. '].every((s) => xml.includes(s));
+    };
+    for (const r of [a, b, c, d]) await waitFor(() => done(r), 'every edit at every peer');
+
+    const relayed = [a, b, c, d].map((r, i) => updatesIn(r.sock.frames.slice(seen[i])));
+    const [toA, toB, toC, toD] = relayed as [
+      Uint8Array[],
+      Uint8Array[],
+      Uint8Array[],
+      Uint8Array[],
+    ];
+    // Onlookers: one message holding all three edits, by both authors.
+    for (const got of [toC, toD]) {
+      assert.equal(got.length, 1, 'one relay for the whole batch');
+      assert.deepEqual(writersIn(got[0]!), [a.doc.clientID, b.doc.clientID].sort());
+    }
+    // Authors: one message with the other's edit only.
+    assert.equal(toA.length, 1);
+    assert.deepEqual(writersIn(toA[0]!), [b.doc.clientID]);
+    assert.equal(toB.length, 1);
+    assert.deepEqual(writersIn(toB[0]!), [a.doc.clientID]);
+
+    // And a lone update afterwards is relayed on its own, as before.
+    const seenNow = [a, b, c].map((r) => r.sock.frames.length);
+    edit(c, 3, 'From C alone. ');
+    await waitFor(
+      () => updatesIn(a.sock.frames.slice(seenNow[0])).length === 1,
+      'the lone edit at A',
+    );
+    await waitFor(
+      () => updatesIn(b.sock.frames.slice(seenNow[1])).length === 1,
+      'the lone edit at B',
+    );
+    assert.deepEqual(writersIn(updatesIn(a.sock.frames.slice(seenNow[0]))[0]!), [c.doc.clientID]);
+    // A round trip on C's socket: whatever the server sent C before the reply has arrived.
+    c.sock.ws.send(Uint8Array.of(MessageType.QueryAwareness), { binary: true });
+    await waitFor(
+      () => c.sock.frames.slice(seenNow[2]).some((f) => frameType(f) === MessageType.Awareness),
+      'awareness reply',
+    );
+    assert.equal(updatesIn(c.sock.frames.slice(seenNow[2])).length, 0, 'nothing back to C');
+  });
+});
