@@ -130,7 +130,10 @@ test('the writer thread dies mid-batch: its appends are refused, a new thread ta
   assert.ok(outcome === 'kept' || outcome === 'refused', outcome);
   // When the commit won, the thread may still be on its way out: the next append is for the
   // thread that replaces it (one posted to a dying thread is refused, which is right, but is
-  // not what this test is about).
+  // not what this test is about). Its answer may have arrived after terminate(): the storage
+  // then unref'd the idle thread and undid terminate's own ref, and with nothing else open this
+  // process would end before the thread's exit is reported. Hold the loop until it is.
+  writer.ref();
   await exited;
   const seq = await storage.appendUpdate('rpt_writer_dies', edit(doc, 'after'));
   assert.ok(seq > 0);
