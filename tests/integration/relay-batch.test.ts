@@ -103,27 +103,28 @@ describe('relays of one storage batch', () => {
     edit(b, 1, 'From B. ');
     edit(a, 2, 'From A again. ');
     await waitFor(() => storage.appendCalls >= calls + 3, 'the server to append all three edits');
-    const seen = [a, b, c, d].map((r) => r.sock.frames.length);
+    const peers = [a, b, c, d];
+    const seen = peers.map((r) => r.sock.frames.length);
     gate.open();
     storage.appendGate = null;
 
-    const done = (r: Raw) => {
+    /** What reached peer `i` since the gate opened. */
+    const since = (i: number) => peers[i]!.sock.frames.slice(seen[i]);
+    const holdsAll = (i: number) => {
       const copy = new Y.Doc();
-      Y.applyUpdate(copy, Y.encodeStateAsUpdate(r.doc));
-      applySyncFrames(copy, r.sock.frames.slice(seen[[a, b, c, d].indexOf(r)]));
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(peers[i]!.doc));
+      applySyncFrames(copy, since(i));
       const xml = reportXml(copy);
       copy.destroy();
       return ['From A. ', 'From B. ', 'From A again. '].every((s) => xml.includes(s));
     };
-    for (const r of [a, b, c, d]) await waitFor(() => done(r), 'every edit at every peer');
+    for (let i = 0; i < peers.length; i++)
+      await waitFor(() => holdsAll(i), 'every edit at every peer');
 
-    const relayed = [a, b, c, d].map((r, i) => updatesIn(r.sock.frames.slice(seen[i])));
-    const [toA, toB, toC, toD] = relayed as [
-      Uint8Array[],
-      Uint8Array[],
-      Uint8Array[],
-      Uint8Array[],
-    ];
+    const toA = updatesIn(since(0));
+    const toB = updatesIn(since(1));
+    const toC = updatesIn(since(2));
+    const toD = updatesIn(since(3));
     // Onlookers: one message holding all three edits, by both authors.
     for (const got of [toC, toD]) {
       assert.equal(got.length, 1, 'one relay for the whole batch');
