@@ -8,6 +8,9 @@ export default defineConfig({
   root,
   // Relative asset URLs would break under #/ routing only if we used paths; hash routing keeps '/' fine.
   base: '/',
+  // Components are TSX for Preact (client/src/ui/README in the project README): Vite's own Oxc
+  // transform compiles the JSX to Preact's automatic runtime; no plugin is needed.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: fileURLToPath(new URL('../dist/client', import.meta.url)),
     emptyOutDir: true,
@@ -16,7 +19,15 @@ export default defineConfig({
   resolve: {
     // Exactly one copy of each: two copies of yjs break `instanceof` checks ("Yjs was already
     // imported"), two copies of prosemirror-model break schema identity.
-    dedupe: ['yjs', 'y-prosemirror', 'prosemirror-state', 'prosemirror-view', 'prosemirror-model'],
+    dedupe: [
+      'preact',
+      '@preact/signals',
+      'yjs',
+      'y-prosemirror',
+      'prosemirror-state',
+      'prosemirror-view',
+      'prosemirror-model',
+    ],
   },
   server: {
     proxy: {
