@@ -2,7 +2,12 @@
  * Comment threads of one report: the HTTP calls, the store (threads by id, the last event seq),
  * pushed events, the unread state, and sends that failed (kept with their idempotency key and
  * retried with the same key, so a retry never duplicates a message).
+ *
+ * State lives in signals and is replaced, never mutated (a new Map, a new PendingSend), so a
+ * view that keeps the previous value can tell by identity what changed. Components read the
+ * getters; other code listens with `subscribe`.
  */
+import { batch, effect, signal, untracked } from '@preact/signals';
 import type {
   ReportEvent,
   ThreadKind,
@@ -25,17 +30,17 @@ export interface NewThread {
 
 /** A create or reply that has not been confirmed by the server. */
 export interface PendingSend {
-  key: string;
-  what: 'thread' | 'reply';
+  readonly key: string;
+  readonly what: 'thread' | 'reply';
   /** The thread replied to (reply) or the paragraph (thread). */
-  threadId: string | null;
-  paragraphId: string;
-  body: string;
-  payload: Record<string, unknown>;
-  state: 'sending' | 'failed';
-  error: string;
+  readonly threadId: string | null;
+  readonly paragraphId: string;
+  readonly body: string;
+  readonly payload: Record<string, unknown>;
+  readonly state: 'sending' | 'failed';
+  readonly error: string;
   /** The failure was the network or the server (not a refusal): sent again on reconnection. */
-  retryable: boolean;
+  readonly retryable: boolean;
 }
 
 function newKey(): string {
@@ -44,83 +49,126 @@ function newKey(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** The createdAt of a thread's newest message ('' when it has none). */
+function lastMessageAt(thread: ThreadView): string {
+  let last = '';
+  for (const m of thread.messages) if (m.createdAt > last) last = m.createdAt;
+  return last;
+}
+
 export class ThreadStore {
-  readonly threads = new Map<string, ThreadView>();
-  seq = 0;
-  loaded = false;
-  readonly pending: PendingSend[] = [];
-  private readonly listeners = new Set<() => void>();
+  private readonly threadMap = signal<ReadonlyMap<string, ThreadView>>(new Map());
+  private readonly pendingList = signal<readonly PendingSend[]>([]);
   /** Thread id → the createdAt of the newest message the user has seen. */
-  private seen = new Map<string, string>();
-  userId = '';
+  private readonly seenMap = signal<ReadonlyMap<string, string>>(new Map());
+  private readonly loadedFlag = signal(false);
+  private readonly user = signal('');
+  /** The last event seq applied (the catch-up cursor; not shown). */
+  seq = 0;
 
   constructor(readonly reportId: string) {}
 
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** The threads the user may see, by id. */
+  get threads(): ReadonlyMap<string, ThreadView> {
+    return this.threadMap.value;
   }
 
-  private emit(): void {
+  /** Sends not yet confirmed by the server, oldest first. */
+  get pending(): readonly PendingSend[] {
+    return this.pendingList.value;
+  }
+
+  /** True once the list has been read from the server. */
+  get loaded(): boolean {
+    return this.loadedFlag.value;
+  }
+
+  get userId(): string {
+    return this.user.value;
+  }
+
+  /** Listens to any change (threads, sends, read state); not called at once. */
+  subscribe(listener: () => void): () => void {
+    let first = true;
+    return effect(() => {
+      void this.threadMap.value;
+      void this.pendingList.value;
+      void this.seenMap.value;
+      void this.loadedFlag.value;
+      if (first) {
+        first = false;
+        return;
+      }
+      untracked(listener);
+    });
+  }
+
+  private setPending(next: readonly PendingSend[]): void {
+    this.pendingList.value = next;
     this.savePending();
-    for (const l of this.listeners) l();
   }
 
   private pendingKey(): string {
-    return `concord.pending.${this.userId}.${this.reportId}`;
+    return `concord.pending.${this.user.peek()}.${this.reportId}`;
   }
 
   /** Unconfirmed sends outlive a reload (same browser, same account). */
   private savePending(): void {
-    if (!this.userId) return;
+    if (!this.user.peek()) return;
+    const pending = this.pendingList.peek();
     try {
-      if (this.pending.length === 0) localStorage.removeItem(this.pendingKey());
-      else localStorage.setItem(this.pendingKey(), JSON.stringify(this.pending));
+      if (pending.length === 0) localStorage.removeItem(this.pendingKey());
+      else localStorage.setItem(this.pendingKey(), JSON.stringify(pending));
     } catch {
       // No storage: they live as long as the page.
     }
   }
 
-  private loadPending(): void {
+  private loadPending(): PendingSend[] {
+    const out: PendingSend[] = [];
     try {
       const raw = localStorage.getItem(this.pendingKey());
       const saved = raw ? (JSON.parse(raw) as PendingSend[]) : [];
       for (const send of Array.isArray(saved) ? saved : []) {
-        if (typeof send?.key !== 'string' || this.pending.some((p) => p.key === send.key)) continue;
+        if (typeof send?.key !== 'string' || out.some((p) => p.key === send.key)) continue;
         // Whatever was on its way when the page went is retried, with its own key.
-        this.pending.push({ ...send, state: 'failed', retryable: true, error: send.error || '' });
+        out.push({ ...send, state: 'failed', retryable: true, error: send.error || '' });
       }
     } catch {
       // Unreadable: nothing to restore.
     }
+    return out;
   }
 
   setUser(userId: string): void {
-    if (this.userId === userId) return;
+    if (this.user.peek() === userId) return;
     // Markers the server sent before the user was known are theirs: kept, merged with local ones.
-    const fromServer = this.userId === '' ? this.seen : new Map<string, string>();
-    this.userId = userId;
-    try {
-      const raw = localStorage.getItem(this.seenKey());
-      this.seen = new Map(raw ? (JSON.parse(raw) as [string, string][]) : []);
-    } catch {
-      this.seen = new Map();
-    }
-    for (const [id, at] of fromServer) if (at > (this.seen.get(id) ?? '')) this.seen.set(id, at);
-    this.pending.length = 0;
-    this.loadPending();
+    const fromServer = this.user.peek() === '' ? this.seenMap.peek() : new Map<string, string>();
+    batch(() => {
+      this.user.value = userId;
+      let seen: Map<string, string>;
+      try {
+        const raw = localStorage.getItem(this.seenKey());
+        seen = new Map(raw ? (JSON.parse(raw) as [string, string][]) : []);
+      } catch {
+        seen = new Map();
+      }
+      for (const [id, at] of fromServer) if (at > (seen.get(id) ?? '')) seen.set(id, at);
+      this.seenMap.value = seen;
+      this.pendingList.value = this.loadPending();
+    });
   }
 
   private saveSeen(): void {
     try {
-      localStorage.setItem(this.seenKey(), JSON.stringify([...this.seen]));
+      localStorage.setItem(this.seenKey(), JSON.stringify([...this.seenMap.peek()]));
     } catch {
       // Private mode: the server's markers still hold.
     }
   }
 
   private seenKey(): string {
-    return `concord.seen.${this.userId}.${this.reportId}`;
+    return `concord.seen.${this.user.peek()}.${this.reportId}`;
   }
 
   /** Fetches the threads; `replace` drops those no longer listed (the audience changed). */
@@ -129,60 +177,61 @@ export class ThreadStore {
       'GET',
       `/api/reports/${enc(this.reportId)}/threads`,
     );
-    if (replace) this.threads.clear();
-    for (const t of data.threads) this.put(t);
-    // The server's read markers (the same on every device) seed the local ones.
-    let seeded = false;
-    for (const [id, mark] of Object.entries(data.reads ?? {})) {
-      if (mark.lastMessageAt > (this.seen.get(id) ?? '')) {
-        this.seen.set(id, mark.lastMessageAt);
-        seeded = true;
+    batch(() => {
+      const threads = new Map(replace ? [] : this.threadMap.peek());
+      for (const t of data.threads) this.put(threads, t);
+      this.threadMap.value = threads;
+      // The server's read markers (the same on every device) seed the local ones.
+      let seen: Map<string, string> | null = null;
+      for (const [id, mark] of Object.entries(data.reads ?? {})) {
+        if (mark.lastMessageAt > ((seen ?? this.seenMap.peek()).get(id) ?? '')) {
+          seen ??= new Map(this.seenMap.peek());
+          seen.set(id, mark.lastMessageAt);
+        }
       }
-    }
-    if (seeded) this.saveSeen();
-    this.seq = Math.max(this.seq, data.seq);
-    this.loaded = true;
-    this.emit();
+      if (seen) {
+        this.seenMap.value = seen;
+        this.saveSeen();
+      }
+      this.seq = Math.max(this.seq, data.seq);
+      this.loadedFlag.value = true;
+    });
   }
 
   /** A pushed event (MessageType.Event). */
   applyEvent(event: ReportEvent): void {
     if (event.type !== 'thread' || !event.thread) return;
-    this.put(event.thread);
+    this.accept(event.thread);
     this.seq = Math.max(this.seq, event.seq);
-    this.emit();
   }
 
-  private put(thread: ThreadView): void {
-    const old = this.threads.get(thread.id);
-    if (old && old.seq > thread.seq) return;
-    this.threads.set(thread.id, thread);
+  /** Puts a thread in `into` unless what is there is newer; true when it went in. */
+  private put(into: Map<string, ThreadView>, thread: ThreadView): boolean {
+    const old = into.get(thread.id);
+    if (old && old.seq > thread.seq) return false;
+    into.set(thread.id, thread);
+    return true;
   }
 
   private accept(thread: ThreadView): void {
-    this.put(thread);
-    this.emit();
+    const threads = new Map(this.threadMap.peek());
+    if (this.put(threads, thread)) this.threadMap.value = threads;
   }
 
   /** True when the thread has a message by someone else newer than what the user has seen. */
   isUnread(thread: ThreadView): boolean {
-    const seen = this.seen.get(thread.id) ?? '';
-    return thread.messages.some(
-      (m) => !m.deleted && m.author.id !== this.userId && m.createdAt > seen,
-    );
+    const seen = this.seenMap.value.get(thread.id) ?? '';
+    const me = this.user.value;
+    return thread.messages.some((m) => !m.deleted && m.author.id !== me && m.createdAt > seen);
   }
 
   /** The thread was opened in the panel: everything in it is seen. */
   markSeen(thread: ThreadView): void {
-    if (!this.isUnread(thread)) return;
-    const last =
-      thread.messages
-        .map((m) => m.createdAt)
-        .sort()
-        .at(-1) ?? '';
-    this.seen.set(thread.id, last);
+    if (!untracked(() => this.isUnread(thread))) return;
+    const seen = new Map(this.seenMap.peek());
+    seen.set(thread.id, lastMessageAt(thread));
+    this.seenMap.value = seen;
     this.saveSeen();
-    this.emit();
     void call('POST', `/api/threads/${enc(thread.id)}/read`).catch(() => {});
   }
 
@@ -190,7 +239,7 @@ export class ThreadStore {
     const payload: Record<string, unknown> = { ...input };
     if (!input.quote) delete payload['quote'];
     if (input.kind !== 'proposal') delete payload['proposal'];
-    const send: PendingSend = {
+    return this.send({
       key: newKey(),
       what: 'thread',
       threadId: null,
@@ -200,13 +249,11 @@ export class ThreadStore {
       state: 'sending',
       error: '',
       retryable: false,
-    };
-    this.pending.push(send);
-    return this.send(send);
+    });
   }
 
   reply(thread: ThreadView, body: string, mentions: string[] = []): Promise<void> {
-    const send: PendingSend = {
+    return this.send({
       key: newKey(),
       what: 'reply',
       threadId: thread.id,
@@ -216,9 +263,7 @@ export class ThreadStore {
       state: 'sending',
       error: '',
       retryable: false,
-    };
-    this.pending.push(send);
-    return this.send(send);
+    });
   }
 
   /** Sends again with the same idempotency key. */
@@ -228,21 +273,24 @@ export class ThreadStore {
 
   /** Back online: sends again, with their own keys, what failed for want of a connection. */
   retryFailed(): void {
-    for (const send of [...this.pending]) {
+    for (const send of this.pendingList.peek()) {
       if (send.state === 'failed' && send.retryable) void this.send(send);
     }
   }
 
   discard(send: PendingSend): void {
-    const i = this.pending.indexOf(send);
-    if (i >= 0) this.pending.splice(i, 1);
-    this.emit();
+    this.setPending(this.pendingList.peek().filter((p) => p.key !== send.key));
+  }
+
+  /** Replaces (or adds) the pending send with `send.key`. */
+  private updatePending(send: PendingSend): void {
+    const list = this.pendingList.peek();
+    const i = list.findIndex((p) => p.key === send.key);
+    this.setPending(i < 0 ? [...list, send] : list.map((p, j) => (j === i ? send : p)));
   }
 
   private async send(send: PendingSend): Promise<void> {
-    send.state = 'sending';
-    send.error = '';
-    this.emit();
+    this.updatePending({ ...send, state: 'sending', error: '' });
     const path =
       send.what === 'thread'
         ? `/api/reports/${enc(this.reportId)}/threads`
@@ -252,15 +300,17 @@ export class ThreadStore {
         ...send.payload,
         idempotencyKey: send.key,
       });
-      const i = this.pending.indexOf(send);
-      if (i >= 0) this.pending.splice(i, 1);
-      this.accept(thread);
+      batch(() => {
+        this.discard(send);
+        this.accept(thread);
+      });
     } catch (error) {
-      send.state = 'failed';
-      send.error = errorMessage(error);
-      send.retryable =
-        !(error instanceof ApiRequestError) || error.status === 0 || error.status >= 500;
-      this.emit();
+      this.updatePending({
+        ...send,
+        state: 'failed',
+        error: errorMessage(error),
+        retryable: !(error instanceof ApiRequestError) || error.status === 0 || error.status >= 500,
+      });
     }
   }
 

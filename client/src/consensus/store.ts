@@ -4,7 +4,10 @@
  * live by pushed events (MessageType.Event), each record replaced only by a newer seq, so an
  * event replayed after a reconnection changes nothing. Commands go through the one request
  * function; their answers are applied at once (the pushed event that follows is a no-op).
+ *
+ * State lives in signals and is replaced, never mutated, as in the comment store.
  */
+import { batch, effect, signal, untracked } from '@preact/signals';
 import type { ReportEvent } from '../../../shared/comments.js';
 import {
   type ConsensusResponse,
@@ -39,30 +42,70 @@ export interface BrokenSilenceNotice {
 }
 
 export class ConsensusStore {
-  /** Paragraph id → its recorded status (absent: DEFAULT_STATUS). */
-  readonly statuses = new Map<string, StatusView>();
-  /** Paragraph id → State → its current position. */
-  readonly positions = new Map<string, Map<string, PositionView>>();
-  /** Silence id → the procedure (running or settled). */
-  readonly silences = new Map<string, SilenceView>();
-  states: string[] = [];
-  ripeRule: RipeRule = 'no-objection';
+  private readonly statusMap = signal<ReadonlyMap<string, StatusView>>(new Map());
+  private readonly positionMap = signal<ReadonlyMap<string, ReadonlyMap<string, PositionView>>>(
+    new Map(),
+  );
+  private readonly silenceMap = signal<ReadonlyMap<string, SilenceView>>(new Map());
+  private readonly stateList = signal<readonly string[]>([]);
+  private readonly rule = signal<RipeRule>('no-objection');
+  private readonly loadedFlag = signal(false);
+  private readonly broken = signal<readonly BrokenSilenceNotice[]>([]);
   /** The report's event seq when the consensus data was read (the catch-up cursor's floor). */
   seq = 0;
-  loaded = false;
-  /** Silences broken since the page opened, newest last, until dismissed. */
-  readonly brokenNotices: BrokenSilenceNotice[] = [];
-  private readonly listeners = new Set<() => void>();
 
   constructor(readonly reportId: string) {}
 
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Paragraph id → its recorded status (absent: DEFAULT_STATUS). */
+  get statuses(): ReadonlyMap<string, StatusView> {
+    return this.statusMap.value;
   }
 
-  private emit(): void {
-    for (const l of this.listeners) l();
+  /** Paragraph id → State → its current position. */
+  get positions(): ReadonlyMap<string, ReadonlyMap<string, PositionView>> {
+    return this.positionMap.value;
+  }
+
+  /** Silence id → the procedure (running or settled). */
+  get silences(): ReadonlyMap<string, SilenceView> {
+    return this.silenceMap.value;
+  }
+
+  /** The group's States, sorted. */
+  get states(): readonly string[] {
+    return this.stateList.value;
+  }
+
+  get ripeRule(): RipeRule {
+    return this.rule.value;
+  }
+
+  get loaded(): boolean {
+    return this.loadedFlag.value;
+  }
+
+  /** Silences broken since the page opened, newest last, until dismissed. */
+  get brokenNotices(): readonly BrokenSilenceNotice[] {
+    return this.broken.value;
+  }
+
+  /** Listens to any change; not called at once. */
+  subscribe(listener: () => void): () => void {
+    let first = true;
+    return effect(() => {
+      void this.statusMap.value;
+      void this.positionMap.value;
+      void this.silenceMap.value;
+      void this.stateList.value;
+      void this.rule.value;
+      void this.loadedFlag.value;
+      void this.broken.value;
+      if (first) {
+        first = false;
+        return;
+      }
+      untracked(listener);
+    });
   }
 
   /** Fetches the report's consensus state (replacing what is held). */
@@ -71,94 +114,109 @@ export class ConsensusStore {
       'GET',
       `/api/reports/${enc(this.reportId)}/consensus`,
     );
-    this.statuses.clear();
-    this.positions.clear();
-    this.silences.clear();
-    for (const s of data.statuses) this.putStatus(s);
-    for (const p of data.positions) this.putPosition(p);
-    for (const s of data.silences) this.putSilence(s, false);
-    this.states = [...data.states].sort((a, b) => a.localeCompare(b));
-    this.ripeRule = data.ripeRule;
-    this.seq = data.seq;
-    this.loaded = true;
-    this.emit();
+    const statuses = new Map<string, StatusView>();
+    for (const st of data.statuses) {
+      const old = statuses.get(st.paragraphId);
+      if (!old || old.seq < st.seq) statuses.set(st.paragraphId, st);
+    }
+    const positions = new Map<string, Map<string, PositionView>>();
+    for (const p of data.positions) {
+      const byState = positions.get(p.paragraphId) ?? new Map<string, PositionView>();
+      positions.set(p.paragraphId, byState);
+      const old = byState.get(p.state);
+      if (!old || old.seq < p.seq) byState.set(p.state, p);
+    }
+    const silences = new Map<string, SilenceView>();
+    for (const si of data.silences) {
+      const old = silences.get(si.id);
+      if (!old || old.seq < si.seq) silences.set(si.id, si);
+    }
+    batch(() => {
+      this.statusMap.value = statuses;
+      this.positionMap.value = positions;
+      this.silenceMap.value = silences;
+      this.stateList.value = [...data.states].sort((a, b) => a.localeCompare(b));
+      this.rule.value = data.ripeRule;
+      this.seq = data.seq;
+      this.loadedFlag.value = true;
+    });
   }
 
   /** A pushed event; thread events are the comment store's. Returns true when it was ours. */
   applyEvent(event: ReportEvent): boolean {
-    let changed = false;
-    if (event.type === 'status' && event.status) changed = this.putStatus(event.status);
+    if (event.type === 'status' && event.status) this.putStatus(event.status);
     else if (event.type === 'position' && event.position) {
-      changed = this.putPosition(event.position);
-      // A State that records a position is a State of the group (a member added since the load).
-      const state = event.position.state;
-      if (!this.states.includes(state)) {
-        this.states = [...this.states, state].sort((a, b) => a.localeCompare(b));
-      }
+      batch(() => {
+        this.putPosition(event.position);
+        // A State that records a position is a State of the group (a member added since the load).
+        const state = event.position.state;
+        const states = this.stateList.peek();
+        if (!states.includes(state)) {
+          this.stateList.value = [...states, state].sort((a, b) => a.localeCompare(b));
+        }
+      });
     } else if (event.type === 'silence' && event.silence) {
-      changed = this.putSilence(event.silence, true);
+      this.putSilence(event.silence, true);
     } else return false;
-    if (changed) this.emit();
     return true;
   }
 
   private putStatus(s: StatusView): boolean {
-    const old = this.statuses.get(s.paragraphId);
+    const old = this.statusMap.peek().get(s.paragraphId);
     if (old && old.seq >= s.seq) return false;
-    this.statuses.set(s.paragraphId, s);
+    this.statusMap.value = new Map(this.statusMap.peek()).set(s.paragraphId, s);
     return true;
   }
 
   private putPosition(p: PositionView): boolean {
-    let byState = this.positions.get(p.paragraphId);
-    if (!byState) {
-      byState = new Map();
-      this.positions.set(p.paragraphId, byState);
-    }
-    const old = byState.get(p.state);
+    const byState = this.positionMap.peek().get(p.paragraphId);
+    const old = byState?.get(p.state);
     if (old && old.seq >= p.seq) return false;
-    byState.set(p.state, p);
+    this.positionMap.value = new Map(this.positionMap.peek()).set(
+      p.paragraphId,
+      new Map(byState ?? []).set(p.state, p),
+    );
     return true;
   }
 
   private putSilence(s: SilenceView, live: boolean): boolean {
-    const old = this.silences.get(s.id);
+    const old = this.silenceMap.peek().get(s.id);
     if (old && old.seq >= s.seq) return false;
-    this.silences.set(s.id, s);
-    if (live && s.state === 'broken' && old?.state !== 'broken') {
-      this.brokenNotices.push({ silence: s });
-    }
+    batch(() => {
+      this.silenceMap.value = new Map(this.silenceMap.peek()).set(s.id, s);
+      if (live && s.state === 'broken' && old?.state !== 'broken') {
+        this.broken.value = [...this.broken.peek(), { silence: s }];
+      }
+    });
     return true;
   }
 
   dismissBroken(notice: BrokenSilenceNotice): void {
-    const i = this.brokenNotices.indexOf(notice);
-    if (i >= 0) this.brokenNotices.splice(i, 1);
-    this.emit();
+    this.broken.value = this.broken.peek().filter((n) => n !== notice);
   }
 
   /** The paragraph's status (DEFAULT_STATUS when none was ever set). */
   statusOf(paragraphId: string): ParagraphStatus {
-    return this.statuses.get(paragraphId)?.status ?? DEFAULT_STATUS;
+    return this.statusMap.value.get(paragraphId)?.status ?? DEFAULT_STATUS;
   }
 
   /** The current positions on a paragraph, by State. */
   positionsOf(paragraphId: string): PositionView[] {
-    return [...(this.positions.get(paragraphId)?.values() ?? [])].sort((a, b) =>
+    return [...(this.positionMap.value.get(paragraphId)?.values() ?? [])].sort((a, b) =>
       a.state.localeCompare(b.state),
     );
   }
 
   /** Running silence procedures, earliest deadline first. */
   running(): SilenceView[] {
-    return [...this.silences.values()]
+    return [...this.silenceMap.value.values()]
       .filter((s) => s.state === 'running')
       .sort((a, b) => a.deadline.localeCompare(b.deadline));
   }
 
   /** The running silence a paragraph is under, if any. */
   silenceOf(paragraphId: string): SilenceView | null {
-    for (const s of this.silences.values()) {
+    for (const s of this.silenceMap.value.values()) {
       if (s.state === 'running' && s.paragraphIds.includes(paragraphId)) return s;
     }
     return null;
@@ -167,8 +225,8 @@ export class ConsensusStore {
   /** Ids of the paragraphs nobody may edit: locked statuses and running silences. */
   lockedIds(): Set<string> {
     const out = new Set<string>();
-    for (const [id, s] of this.statuses) if (LOCKED_STATUSES.has(s.status)) out.add(id);
-    for (const s of this.silences.values()) {
+    for (const [id, s] of this.statusMap.value) if (LOCKED_STATUSES.has(s.status)) out.add(id);
+    for (const s of this.silenceMap.value.values()) {
       if (s.state === 'running') for (const id of s.paragraphIds) out.add(id);
     }
     return out;
@@ -183,7 +241,7 @@ export class ConsensusStore {
       { status, ...(note ? { note } : {}) },
     );
     const view = answer<StatusView>(data, 'status');
-    if (view && this.putStatus(view)) this.emit();
+    if (view) this.putStatus(view);
   }
 
   async recordPosition(
@@ -197,7 +255,7 @@ export class ConsensusStore {
       { position, ...(explanation ? { explanation } : {}) },
     );
     const view = answer<PositionView>(data, 'position');
-    if (view && this.putPosition(view)) this.emit();
+    if (view) this.putPosition(view);
   }
 
   async startSilence(paragraphIds: string[], deadline: Date, timeZone: string): Promise<void> {
@@ -207,7 +265,7 @@ export class ConsensusStore {
       timeZone,
     });
     const view = answer<SilenceView>(data, 'silence');
-    if (view && this.putSilence(view, false)) this.emit();
+    if (view) this.putSilence(view, false);
   }
 
   async breakSilence(silenceId: string, statement: string): Promise<void> {
@@ -215,13 +273,13 @@ export class ConsensusStore {
       statement,
     });
     const view = answer<SilenceView>(data, 'silence');
-    if (view && this.putSilence(view, true)) this.emit();
+    if (view) this.putSilence(view, true);
   }
 
   async cancelSilence(silenceId: string): Promise<void> {
     const data = await call<unknown>('POST', `/api/silences/${enc(silenceId)}/cancel`);
     const view = answer<SilenceView>(data, 'silence');
-    if (view && this.putSilence(view, false)) this.emit();
+    if (view) this.putSilence(view, false);
   }
 
   history(paragraphId: string): Promise<ParagraphHistoryResponse> {

@@ -11,6 +11,7 @@
  * online, or when a thread of the open report changes (`nudge`), so what happens in front of
  * the user shows without waiting.
  */
+import { batch, effect, signal, untracked } from '@preact/signals';
 import type { InboxItem, InboxResponse } from '../../../shared/comments.js';
 import { request as call, reportUnauthorized } from '../api.js';
 
@@ -23,10 +24,9 @@ const enc = encodeURIComponent;
 export type ThreadJumper = (reportId: string, threadId: string) => boolean;
 
 export class InboxStore {
-  items: InboxItem[] = [];
-  unread = 0;
-  /** False until the first answer. */
-  loaded = false;
+  private readonly itemList = signal<readonly InboxItem[]>([]);
+  private readonly unreadCount = signal(0);
+  private readonly loadedFlag = signal(false);
   private etag: string | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private nudgeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -35,7 +35,6 @@ export class InboxStore {
   private again = false;
   /** Bumped by stop(): an answer to a request made before it is dropped (another account). */
   private generation = 0;
-  private readonly listeners = new Set<() => void>();
   private jumper: ThreadJumper | null = null;
 
   constructor() {
@@ -47,13 +46,34 @@ export class InboxStore {
     });
   }
 
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** The newest items first (at most INBOX_LIST_MAX). */
+  get items(): readonly InboxItem[] {
+    return this.itemList.value;
   }
 
-  private emit(): void {
-    for (const l of this.listeners) l();
+  /** How many items are unread (all of them, not only those listed). */
+  get unread(): number {
+    return this.unreadCount.value;
+  }
+
+  /** False until the first answer. */
+  get loaded(): boolean {
+    return this.loadedFlag.value;
+  }
+
+  /** Listens to any change; not called at once. */
+  subscribe(listener: () => void): () => void {
+    let first = true;
+    return effect(() => {
+      void this.itemList.value;
+      void this.unreadCount.value;
+      void this.loadedFlag.value;
+      if (first) {
+        first = false;
+        return;
+      }
+      untracked(listener);
+    });
   }
 
   /** Starts polling (after a login); idempotent. */
@@ -71,11 +91,12 @@ export class InboxStore {
     this.timer = this.nudgeTimer = null;
     this.again = false;
     this.generation++;
-    this.items = [];
-    this.unread = 0;
-    this.loaded = false;
     this.etag = null;
-    this.emit();
+    batch(() => {
+      this.itemList.value = [];
+      this.unreadCount.value = 0;
+      this.loadedFlag.value = false;
+    });
   }
 
   /** Something may have changed (a thread event of the open report): asks soon, once. */
@@ -145,24 +166,24 @@ export class InboxStore {
     const data = (await response.json()) as InboxResponse;
     if (!current()) return;
     this.etag = response.headers.get('etag');
-    this.items = data.items;
-    this.unread = data.unread;
-    this.loaded = true;
-    this.emit();
+    batch(() => {
+      this.itemList.value = data.items;
+      this.unreadCount.value = data.unread;
+      this.loadedFlag.value = true;
+    });
   }
 
   /** Marks one item read on the server (the same on every device), at once on this page. */
   async markRead(messageId: string): Promise<void> {
-    let changed = false;
-    for (const item of this.items) {
-      if (item.messageId === messageId && item.unread) {
-        item.unread = false;
-        changed = true;
-      }
-    }
-    if (changed) {
-      this.unread = this.items.filter((i) => i.unread).length;
-      this.emit();
+    const items = this.itemList.peek();
+    const marked = items.filter((i) => i.messageId === messageId && i.unread).length;
+    if (marked > 0) {
+      batch(() => {
+        this.itemList.value = items.map((i) =>
+          i.messageId === messageId && i.unread ? { ...i, unread: false } : i,
+        );
+        this.unreadCount.value = Math.max(0, this.unreadCount.peek() - marked);
+      });
     }
     try {
       await call('POST', `/api/inbox/${enc(messageId)}/read`);
@@ -173,9 +194,12 @@ export class InboxStore {
 
   /** Marks every item read. */
   async markAllRead(): Promise<void> {
-    for (const item of this.items) item.unread = false;
-    this.unread = 0;
-    this.emit();
+    batch(() => {
+      this.itemList.value = this.itemList
+        .peek()
+        .map((i) => (i.unread ? { ...i, unread: false } : i));
+      this.unreadCount.value = 0;
+    });
     try {
       await call('POST', '/api/inbox/read-all');
     } finally {
