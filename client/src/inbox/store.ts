@@ -11,7 +11,7 @@
  * online, or when a thread of the open report changes (`nudge`), so what happens in front of
  * the user shows without waiting.
  */
-import { batch, effect, signal, untracked } from '@preact/signals';
+import { batch, signal } from '@preact/signals';
 import type { InboxItem, InboxResponse } from '../../../shared/comments.js';
 import { request as call, reportUnauthorized } from '../api.js';
 
@@ -59,21 +59,6 @@ export class InboxStore {
   /** False until the first answer. */
   get loaded(): boolean {
     return this.loadedFlag.value;
-  }
-
-  /** Listens to any change; not called at once. */
-  subscribe(listener: () => void): () => void {
-    let first = true;
-    return effect(() => {
-      void this.itemList.value;
-      void this.unreadCount.value;
-      void this.loadedFlag.value;
-      if (first) {
-        first = false;
-        return;
-      }
-      untracked(listener);
-    });
   }
 
   /** Starts polling (after a login); idempotent. */

@@ -1,0 +1,129 @@
+/** One message of a thread: author, time, text; edit (own) and delete (own, or as moderator). */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { COMMENT_MAX, type MessageView } from '../../../shared/comments.js';
+import { errorMessage } from '../api.js';
+import type { CommentsState } from './CommentsState.js';
+import { personText, timeText } from './text.js';
+
+export interface MessageItemProps {
+  message: MessageView;
+  state: CommentsState;
+  own: boolean;
+  canComment: boolean;
+  canDeleteOthers: boolean;
+  /** This message's edit box is open. */
+  editing: boolean;
+}
+
+function EditBox(props: { message: MessageView; state: CommentsState }) {
+  const { state, message: m } = props;
+  const box = useRef<HTMLTextAreaElement>(null);
+  const [error, setError] = useState('');
+  useEffect(() => box.current?.focus(), []);
+  return (
+    <>
+      <textarea
+        ref={box}
+        rows={3}
+        maxLength={COMMENT_MAX}
+        aria-label="Edit message"
+        data-testid="message-edit-body"
+        defaultValue={state.editing.peek()?.text ?? m.body}
+        onInput={(e) => {
+          state.editing.value = { messageId: m.id, text: e.currentTarget.value };
+        }}
+      />
+      <div class="comment-actions">
+        <button
+          type="button"
+          data-testid="message-edit-save"
+          onClick={() => {
+            const text = box.current?.value.trim() ?? '';
+            if (!text) return;
+            state.store
+              .editMessage(m.id, text)
+              .then(() => {
+                state.editing.value = null;
+              })
+              .catch((e: unknown) => setError(errorMessage(e)));
+          }}
+        >
+          Save
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            state.editing.value = null;
+          }}
+        >
+          Cancel
+        </button>
+        <span class="comment-error" role="alert">
+          {error}
+        </span>
+      </div>
+    </>
+  );
+}
+
+export function MessageItem(props: MessageItemProps) {
+  const { message: m, state } = props;
+  const [error, setError] = useState('');
+  const mayEdit = props.own && props.canComment;
+  const mayDelete = props.own ? props.canComment : props.canDeleteOthers;
+  return (
+    <li class="message" data-testid="message" data-message-id={m.id}>
+      <p class="message-meta">
+        <span class="message-author" data-testid="message-author">
+          {personText(m.author)}
+        </span>
+        <time dateTime={m.createdAt}>{timeText(m.createdAt)}</time>
+        {m.editedAt && !m.deleted ? <span class="muted">(edited)</span> : null}
+      </p>
+      {m.deleted ? (
+        <p class="message-body is-deleted" data-testid="message-body">
+          message deleted
+        </p>
+      ) : props.editing ? (
+        <EditBox message={m} state={state} />
+      ) : (
+        <>
+          <p class="message-body" data-testid="message-body">
+            {m.body}
+          </p>
+          {mayEdit || mayDelete ? (
+            <div class="message-actions">
+              {mayEdit ? (
+                <button
+                  type="button"
+                  data-testid="message-edit"
+                  onClick={() => {
+                    state.editing.value = { messageId: m.id, text: m.body };
+                  }}
+                >
+                  Edit
+                </button>
+              ) : null}
+              {mayDelete ? (
+                <button
+                  type="button"
+                  data-testid="message-delete"
+                  onClick={() => {
+                    state.store
+                      .deleteMessage(m.id)
+                      .catch((e: unknown) => setError(errorMessage(e)));
+                  }}
+                >
+                  Delete
+                </button>
+              ) : null}
+              <span class="comment-error" role="alert">
+                {error}
+              </span>
+            </div>
+          ) : null}
+        </>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * The threads the filters let through, in document order, each labelled with its paragraph's
+ * current number; new threads on their way first. Each card gets only what it shows.
+ */
+
+import type { CommentsState } from './CommentsState.js';
+import { inDocumentOrder, passes } from './model.js';
+import { PendingSendItem } from './PendingSendItem.js';
+import type { PendingSend } from './store.js';
+import { ThreadCard } from './ThreadCard.js';
+
+const NONE: readonly PendingSend[] = [];
+
+export function ThreadList({ state }: { state: CommentsState }) {
+  const { store } = state;
+  const index = state.editor.index.value;
+  const only = state.paragraphFilter.value;
+  const filter = state.filter.value;
+  const userId = store.userId;
+  const editing = state.editing.value?.messageId ?? null;
+  const active = state.active.value;
+  const members = state.members.value;
+  const canComment = state.can('comment');
+  const canResolveAny = state.can('resolveAnyThread');
+  const canApply = state.can('applyProposal');
+  const canDeleteOthers = state.can('deleteOthersMessages');
+
+  const pending = store.pending;
+  const newThreads = pending.filter(
+    (send) => send.what === 'thread' && (!only || send.paragraphId === only),
+  );
+  const repliesByThread = new Map<string, PendingSend[]>();
+  for (const send of pending) {
+    if (send.what !== 'reply' || !send.threadId) continue;
+    const list = repliesByThread.get(send.threadId) ?? [];
+    list.push(send);
+    repliesByThread.set(send.threadId, list);
+  }
+  const threads = inDocumentOrder(store.threads.values(), index).filter(
+    (t) => (!only || t.paragraphId === only) && passes(t, filter, userId),
+  );
+
+  return (
+    <div
+      class="comment-list"
+      data-testid="thread-list"
+      ref={(el) => {
+        state.list = el;
+      }}
+    >
+      {newThreads.map((send) => (
+        <PendingSendItem key={send.key} send={send} store={store} />
+      ))}
+      {threads.map((t) => {
+        const info = index.paragraphs.get(t.paragraphId) ?? null;
+        return (
+          <ThreadCard
+            key={t.id}
+            thread={t}
+            state={state}
+            citation={info ? info.citation : null}
+            paragraphText={info && (t.quote || t.proposal !== null) ? info.text : null}
+            unread={store.isUnread(t)}
+            active={active === t.id}
+            pendings={repliesByThread.get(t.id) ?? NONE}
+            editing={editing !== null && t.messages.some((m) => m.id === editing) ? editing : null}
+            userId={userId}
+            members={members}
+            canComment={canComment}
+            canResolveAny={canResolveAny}
+            canApply={canApply}
+            canDeleteOthers={canDeleteOthers}
+          />
+        );
+      })}
+      {newThreads.length === 0 && threads.length === 0 ? (
+        <p class="muted comment-empty">{store.loaded ? 'No comments yet.' : 'Loading comments…'}</p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * `#/r/<reportId>`: the report editor with its header (title, presence, save state, read-only
+ * badge), the consensus toolbar, the paragraph card and the comments panel. Editable only when
+ * the user's role in the report's group may edit the text; a role change (close code 4409)
+ * switches it without a reload. `?thread=<id>` opens it at that thread.
+ */
+import { useEffect, useMemo } from 'preact/hooks';
+import { CloseCode, closeReasonText, REPORT_ID_RE } from '../../../shared/protocol.js';
+import { Frame, ProblemPage } from '../app/Frame.js';
+import { useCurrentGroup } from '../app/page.js';
+import { CommentsPanel } from '../comments/CommentsPanel.js';
+import { ConsensusToolbar } from '../consensus/ConsensusToolbar.js';
+import { ParagraphCard } from '../consensus/ParagraphCard.js';
+import { roleAndState } from '../identity.js';
+import { ReportBanners } from '../report/Banners.js';
+import { EditorSheet } from '../report/EditorSheet.js';
+import { PresenceBar } from '../report/PresenceBar.js';
+import {
+  BackLink,
+  ReadOnlyBadge,
+  ReportTitle,
+  SaveStateIndicator,
+} from '../report/ReportHeader.js';
+import { openReportScope, type ReportScope } from '../report/scope.js';
+
+const EDIT_HELP =
+  'Tab / Shift-Tab: sub-paragraph level · Ctrl-B bold · Ctrl-I italic · Ctrl-Z undoes your own changes only';
+
+function EditorHelp({ scope }: { scope: ReportScope }) {
+  const access = scope.live.access.value;
+  const text = !access
+    ? ''
+    : scope.live.readOnly.value
+      ? `You can read this report and follow the changes live. Your role (${roleAndState(access.role, access.represents)}) cannot edit the text.`
+      : EDIT_HELP;
+  return (
+    <p class="editor-help muted" data-testid="editor-help">
+      {text}
+    </p>
+  );
+}
+
+function Report({ reportId, threadId }: { reportId: string; threadId: string | null }) {
+  const scope = useMemo(() => openReportScope(reportId, threadId), [reportId, threadId]);
+  useEffect(() => () => scope.dispose(), [scope]);
+  const access = scope.live.access.value;
+  useCurrentGroup(access?.report.groupId ?? null);
+
+  return (
+    <Frame
+      header={<ReportTitle reportId={reportId} live={scope.live} />}
+      aside={
+        <>
+          <PresenceBar awareness={scope.session.awareness} />
+          <ReadOnlyBadge live={scope.live} />
+          <SaveStateIndicator live={scope.live} />
+        </>
+      }
+      banner={<ReportBanners session={scope.session} live={scope.live} />}
+    >
+      <div class="page editor-page has-comments">
+        <div class="editor-columns">
+          <div class="editor-column">
+            <ConsensusToolbar
+              state={scope.consensus}
+              editor={scope.editor}
+              role={access?.role ?? null}
+            />
+            <EditorSheet scope={scope} />
+            <EditorHelp scope={scope} />
+          </div>
+          <div class="side-column">
+            <ParagraphCard
+              state={scope.consensus}
+              editor={scope.editor}
+              access={scope.live.access}
+            />
+            <CommentsPanel state={scope.comments} />
+          </div>
+        </div>
+      </div>
+    </Frame>
+  );
+}
+
+export function ReportPage(props: { reportId: string; threadId: string | null }) {
+  if (!REPORT_ID_RE.test(props.reportId)) {
+    return (
+      <ProblemPage
+        header={<BackLink />}
+        text={closeReasonText[CloseCode.InvalidReportId] ?? 'No such report.'}
+      />
+    );
+  }
+  return <Report reportId={props.reportId} threadId={props.threadId} />;
+}
