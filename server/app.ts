@@ -29,7 +29,7 @@ import { consensusRoutes } from './http/consensus-routes.js';
 import { groupRoutes } from './http/group-routes.js';
 import { reportRoutes } from './http/routes.js';
 import { threadRoutes, viewerOf } from './http/thread-routes.js';
-import { SqliteStorage } from './storage/sqlite.js';
+import { openStorage } from './storage/open.js';
 import {
   type AuditEvent,
   type MemberRecord,
@@ -65,7 +65,7 @@ declare module 'fastify' {
 const CLOSE_HANDSHAKE_WAIT_MS = 2000;
 
 export interface ServerDeps {
-  /** Storage to use instead of the SQLite file in config.dataDir (tests wrap it to inject faults). */
+  /** Storage to use instead of the configured one (tests wrap it to inject faults). */
   storage?: Storage;
 }
 
@@ -80,7 +80,9 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   });
   const storage =
     deps.storage ??
-    new SqliteStorage({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
+    (await openStorage(config, (err) =>
+      app.log.warn({ err }, 'a pooled database connection failed; the next query reconnects'),
+    ));
   // Relays go to all of a report's sockets in one system call where the kernel allows it.
   let relay: Relay | null = null;
   if (config.ioUring === 'auto') {

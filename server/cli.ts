@@ -12,7 +12,7 @@ import { isRole, type Role, representsFor } from '../shared/roles.js';
 import { createAccount, createGroup, createInvitation, operatorEvent } from './accounts.js';
 import { PASSWORD_MIN } from './auth/passwords.js';
 import { loadConfig } from './config.js';
-import { SqliteStorage } from './storage/sqlite.js';
+import { openStorage } from './storage/open.js';
 
 function flags(args: string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -61,10 +61,7 @@ export async function runCli(
   log: (line: string) => void = console.log,
 ): Promise<void> {
   const config = loadConfig();
-  const storage = new SqliteStorage({
-    dataDir: config.dataDir,
-    synchronous: config.sqliteSynchronous,
-  });
+  const storage = await openStorage(config);
   const origin = config.publicUrl ?? `http://localhost:${config.port}`;
   try {
     const [noun, verb, ...rest] = argv;

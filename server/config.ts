@@ -15,6 +15,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** PostgreSQL connection URL; null: SQLite in dataDir. */
+  databaseUrl: string | null;
   logLevel: LogLevel;
   maxMessageBytes: number;
   unloadGraceMs: number;
@@ -111,8 +113,33 @@ export const CONFIG_VARIABLES: ReadonlyArray<Variable<any>> = [
     name: 'CONCORD_DATA_DIR',
     key: 'dataDir',
     default: 'data',
-    description: 'Folder of the SQLite database (created if missing), relative to the checkout.',
+    description:
+      'Folder of the SQLite database (created if missing), relative to the checkout. Unused with CONCORD_DATABASE_URL.',
     parse: directory,
+  },
+  {
+    name: 'CONCORD_DATABASE_URL',
+    key: 'databaseUrl',
+    default: '',
+    description:
+      'PostgreSQL to store everything in (postgres://user:password@host:5432/database); the schema is created or upgraded at start. Empty: SQLite in CONCORD_DATA_DIR.',
+    parse: (raw: string, name: string) => {
+      if (raw.trim() === '') return null;
+      let url: URL;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        throw new ConfigError(
+          name,
+          'not a URL (expected postgres://user:password@host:5432/database)',
+        );
+      }
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+        throw new ConfigError(name, `must be a postgres:// URL, got ${url.protocol}//…`);
+      if (url.pathname.length <= 1)
+        throw new ConfigError(name, 'names no database (…:5432/concord)');
+      return raw.trim();
+    },
   },
   {
     name: 'CONCORD_LOG_LEVEL',

@@ -1,6 +1,7 @@
 /** `npm start`: reads the configuration, listens, and shuts down gracefully on SIGTERM/SIGINT. */
 import { buildServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { StorageError } from './storage/errors.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -13,7 +14,17 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await buildServer(config);
+  let app: Awaited<ReturnType<typeof buildServer>>;
+  try {
+    app = await buildServer(config);
+  } catch (err) {
+    // Storage that cannot be opened (unreachable, or a schema newer than this release) says why.
+    if (err instanceof StorageError) {
+      console.error(`Concord cannot start: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -35,7 +46,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   const address = await app.listen({ host: config.host, port: config.port });
   app.log.info(
-    { dataDir: config.dataDir, storage: app.storage.kind },
+    config.databaseUrl
+      ? { storage: app.storage.kind }
+      : { dataDir: config.dataDir, storage: app.storage.kind },
     `Concord is listening at ${address}`,
   );
   const origin = app.publicOrigin();

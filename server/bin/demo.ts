@@ -1,13 +1,10 @@
 /** `npm run demo`: seeds the demo group into the configured data directory (then npm starts the server). */
 import { loadConfig } from '../config.js';
 import { DEMO_ACCOUNTS, seedDemo } from '../demo.js';
-import { SqliteStorage } from '../storage/sqlite.js';
+import { openStorage } from '../storage/open.js';
 
 const config = loadConfig();
-const storage = new SqliteStorage({
-  dataDir: config.dataDir,
-  synchronous: config.sqliteSynchronous,
-});
+const storage = await openStorage(config);
 const { created } = await seedDemo(storage);
 await storage.close();
 console.log(

@@ -7,23 +7,26 @@ import type Database from 'better-sqlite3';
 
 export interface AppendRow {
   reportId: string;
+  /** Assigned by the report's owner; (report_id, seq) is the log's key. */
+  seq: number;
   data: Uint8Array;
   clientIds: number[] | null;
   userId: string | null;
 }
 
-/** Prepares the statements on `db`; the returned function commits one batch, returns its seqs. */
-export function appendCommitter(db: Database.Database): (appends: AppendRow[]) => number[] {
-  const insertUpdate = db.prepare('INSERT INTO report_updates (report_id, data) VALUES (?, ?)');
+/** Prepares the statements on `db`; the returned function commits one batch (all or nothing). */
+export function appendCommitter(db: Database.Database): (appends: AppendRow[]) => void {
+  const insertUpdate = db.prepare(
+    'INSERT INTO report_updates (report_id, seq, data) VALUES (?, ?, ?)',
+  );
   const bind = db.prepare(
     'INSERT INTO client_bindings (report_id, client_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
   );
   const touch = db.prepare('UPDATE reports SET updated_at = ? WHERE id = ?');
   const commit = db.transaction((appends: AppendRow[]) => {
-    const seqs: number[] = [];
     const touched = new Set<string>();
     for (const a of appends) {
-      seqs.push(Number(insertUpdate.run(a.reportId, a.data).lastInsertRowid));
+      insertUpdate.run(a.reportId, a.seq, a.data);
       if (a.clientIds && a.userId) {
         for (const c of a.clientIds) bind.run(a.reportId, c, a.userId);
       }
@@ -31,7 +34,6 @@ export function appendCommitter(db: Database.Database): (appends: AppendRow[]) =
     }
     const now = new Date().toISOString();
     for (const id of touched) touch.run(now, id);
-    return seqs;
   });
   // IMMEDIATE: take the write lock at BEGIN, so the transaction never fails half-way on a lock.
   return (appends) => commit.immediate(appends);

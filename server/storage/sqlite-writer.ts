@@ -28,16 +28,15 @@ export interface WriterBatch {
 }
 
 /** `ms`: how long the commit took in the thread (the main thread decides where the next go). */
-export type WriterResult =
-  | { id: number; seqs: number[]; ms: number }
-  | { id: number; error: string; ms: number };
+export type WriterResult = { id: number; ms: number } | { id: number; error: string; ms: number };
 
 function run(init: WriterInit): void {
   const port = parentPort;
   if (!port) throw new Error('sqlite-writer runs only as a worker thread');
   const db = new Database(init.file);
   // journal_mode is a property of the file (the main connection set WAL); synchronous and the
-  // busy timeout are per connection.
+  // busy timeout are per connection. The main thread never commits while a batch is here (its
+  // write lock, sqlite-db.ts), so only another process can make this thread wait.
   db.pragma(`synchronous = ${init.synchronous}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
@@ -51,8 +50,8 @@ function run(init: WriterInit): void {
     let result: WriterResult;
     const started = performance.now();
     try {
-      const seqs = commit(msg.appends);
-      result = { id: msg.id, seqs, ms: performance.now() - started };
+      commit(msg.appends);
+      result = { id: msg.id, ms: performance.now() - started };
     } catch (err) {
       result = { id: msg.id, error: (err as Error).message, ms: performance.now() - started };
     }

@@ -1,9 +1,8 @@
 /**
- * The storage interface. SQLite (embedded default) implements it now; PostgreSQL will for
- * deployments that outgrow one process. Every call is asynchronous even where SQLite answers
- * synchronously, and every write that must be atomic is one call (one transaction), so the
- * networked implementation fits the same shape. One contract suite (tests/contract) runs
- * against every implementation.
+ * The storage interfaces, one per domain, and the records they carry. SQLite (the embedded
+ * default) and PostgreSQL implement every one of them; the contract suites in tests/contract run
+ * each domain against both engines. Every call is asynchronous even where SQLite answers
+ * synchronously, and every write that must be atomic is one call (one transaction).
  */
 
 import type { ReportSummary } from '../../shared/api.js';
@@ -24,6 +23,9 @@ import type {
   StatusView,
 } from '../../shared/consensus.js';
 import type { Role } from '../../shared/roles.js';
+import type { Engine } from './sql.js';
+
+export { ConflictError, StorageError } from './errors.js';
 
 /** A report's metadata as stored: the same shape the API presents (shared/api.ts). */
 export type ReportRecord = ReportSummary;
@@ -238,50 +240,55 @@ export interface ConsensusRecord {
   seq: number;
 }
 
-/** Thrown by a transactional call whose precondition failed (nothing was written). */
-export class ConflictError extends Error {
-  constructor(
-    readonly code:
-      | 'email-taken'
-      | 'invitation-used'
-      | 'invitation-expired'
-      | 'invitation-unknown'
-      | 'setup-done'
-      | 'not-found'
-      | 'last-chair'
-      | 'consensus-conflict',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ConflictError';
-  }
+/** What an append resolves with once the update is durable. */
+export interface Appended {
+  seq: number;
+  /**
+   * True for the report's last append in the commit that made it durable: every append of the
+   * report up to this one is durable now, and nothing of it is still in that commit. (The report
+   * relays the updates of one commit together, on this signal.)
+   */
+  lastOfCommit: boolean;
 }
 
-export interface Storage {
-  readonly kind: string;
-  /** Resolves when the storage answers a trivial query (readiness). */
-  ping(): Promise<void>;
-  /** Creates the report row and its first update (the template) in one transaction. */
+/**
+ * Documents and their update log. The log is keyed by (report, seq); the seq is assigned by the
+ * report's owner (the live report that appends), so log order is the order the owner applied
+ * the updates, whatever order commits happen to finish in, and compaction's `seq <= through`
+ * never drops an update the snapshot lacks.
+ */
+export interface DocumentStore {
+  /** Creates the report row and its first update (seq 1, the template) in one transaction. */
   createReport(record: ReportRecord, initialUpdate: Uint8Array): Promise<void>;
   getReport(id: string): Promise<ReportRecord | null>;
   listReports(): Promise<ReportRecord[]>;
+  /** Reports of every group the user belongs to. */
+  listReportsForUser(userId: string): Promise<ReportRecord[]>;
   /** Renames; null when the report does not exist. */
   renameReport(id: string, title: string, at: string): Promise<ReportRecord | null>;
   /** null when the report does not exist. */
   loadDocument(id: string): Promise<StoredDocument | null>;
   /**
-   * Appends one Yjs update (and binds the client ids it introduces to their author, in the same
-   * commit); resolves with its sequence number once it is durable. Appends arriving together share
-   * one commit. Rejects when the commit failed (nothing was written).
+   * Appends one Yjs update as `seq` (and binds the client ids it introduces to their author, in
+   * the same commit); resolves once it is durable. Appends arriving together share one commit
+   * (group commit). Rejects when the commit failed (nothing of it was written), also when `seq`
+   * is already taken: another writer appended to this report.
    */
-  appendUpdate(reportId: string, update: Uint8Array, binding?: ClientBinding): Promise<number>;
+  appendUpdate(
+    reportId: string,
+    seq: number,
+    update: Uint8Array,
+    binding?: ClientBinding,
+  ): Promise<Appended>;
   /**
    * Replaces the snapshot with `snapshot` (which includes every update up to `throughSeq`) and
-   * drops those updates, in one transaction.
+   * drops those updates, in one transaction. An older snapshot never replaces a newer one.
    */
   compact(reportId: string, snapshot: Snapshot, throughSeq: number): Promise<void>;
-  // --- accounts, groups, sessions, invitations, audit (each write one transaction) ---
+}
 
+/** Accounts, groups, memberships, invitations and sessions (each write one transaction). */
+export interface AccountStore {
   countUsers(): Promise<number>;
   getUserByEmail(email: string): Promise<UserRecord | null>;
   getUser(id: string): Promise<UserRecord | null>;
@@ -331,13 +338,21 @@ export interface Storage {
   touchSession(tokenHash: string, at: number): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
   deleteSessionsOf(userId: string, except: string | null): Promise<void>;
+}
+
+/** The audit log: append-only (the engines' triggers refuse updates and deletes). */
+export interface AuditStore {
   appendAudit(event: AuditEvent): Promise<void>;
+  /** The group's events and its members' account events, newest first. */
   listAudit(groupId: string, options: { limit: number; beforeId?: number }): Promise<AuditRecord[]>;
-  /** Reports of every group the user belongs to. */
-  listReportsForUser(userId: string): Promise<ReportRecord[]>;
+}
 
-  // --- comment threads (each command one transaction with its audit event and report event) ---
-
+/**
+ * Comment threads, the inbox, and the report events both threads and consensus write: each
+ * command one transaction with its audit event and its event row. Event seqs come from a counter
+ * row per report (never MAX(seq) + 1, which two writers would both read).
+ */
+export interface ThreadStore {
   /**
    * Applies one thread command with its audit event, its inbox notifications and a report event
    * row (next per-report seq, `audience` from the thread), in one transaction. A replayed
@@ -363,9 +378,10 @@ export interface Storage {
   markThreadRead(userId: string, threadId: string): Promise<void>;
   /** The user's read markers for the threads of a report, by thread id. */
   listThreadReads(userId: string, reportId: string): Promise<Map<string, ReadMarker>>;
+}
 
-  // --- consensus (each command one transaction with its audit event and report events) ---
-
+/** Paragraph statuses, positions and silence procedures, with their append-only histories. */
+export interface ConsensusStore {
   /**
    * Applies one consensus command with its audit event and its report events (audience 'group'),
    * in one transaction. ConflictError('not-found') for an unknown silence, 'consensus-conflict'
@@ -384,15 +400,18 @@ export interface Storage {
   listRunningSilences(): Promise<SilenceView[]>;
   /** Paragraphs whose text is locked: a status in LOCKED_STATUSES, or under a running silence. */
   lockedParagraphIds(reportId: string): Promise<Set<string>>;
-
-  /** Flushes pending appends and releases the storage. */
-  close(): Promise<void>;
 }
 
-/** Thrown for a storage fault, so callers can tell it from bad input. */
-export class StorageError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StorageError';
-  }
+/** Every domain on one engine. */
+export interface Storage
+  extends DocumentStore,
+    AccountStore,
+    AuditStore,
+    ThreadStore,
+    ConsensusStore {
+  readonly kind: Engine;
+  /** Resolves when the storage answers a trivial query (readiness). */
+  ping(): Promise<void>;
+  /** Flushes pending appends and releases the storage. */
+  close(): Promise<void>;
 }

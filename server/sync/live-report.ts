@@ -161,7 +161,10 @@ export class LiveReport {
   private encodedStateVector: Uint8Array | null = null;
   private inflight = 0;
   private barrier: Promise<unknown> = Promise.resolve();
+  /** The last update seq known durable. */
   private lastSeq: number;
+  /** The last update seq handed out: this report owns its log and numbers its appends. */
+  private assignedSeq: number;
   private sinceCompaction = 0;
   private version = 0;
   private compacting: Promise<void> | null = null;
@@ -191,6 +194,7 @@ export class LiveReport {
     private readonly deps: LiveReportDeps,
   ) {
     this.lastSeq = stored.lastSeq;
+    this.assignedSeq = stored.lastSeq;
     this.bindings = stored.clientBindings;
     if (stored.snapshot && stored.updates.length === 0) {
       this.encodedState = stored.snapshot.update;
@@ -257,17 +261,18 @@ export class LiveReport {
     this.inflight++;
     const binding = this.pendingBinding;
     this.pendingBinding = undefined;
-    const appended = this.deps.storage.appendUpdate(this.id, update, binding);
+    const appended = this.deps.storage.appendUpdate(this.id, ++this.assignedSeq, update, binding);
     this.barrier = appended;
     appended.then(
-      (seq) => {
+      ({ seq, lastOfCommit }) => {
         this.inflight--;
         if (this.failed) return;
         if (seq > this.lastSeq) this.lastSeq = seq;
         this.sinceCompaction++;
-        // The appends of one storage batch resolve one after another in the same microtask
-        // checkpoint; the relay waits for the last of them.
-        if (this.relays.push({ update, except, toExcept }) === 1) queueMicrotask(this.flushRelays);
+        // The updates that became durable in one commit are relayed together, once storage says
+        // this was the report's last of that commit.
+        this.relays.push({ update, except, toExcept });
+        if (lastOfCommit) this.flushRelays();
         this.maybeCompact();
       },
       (err: Error) => {

@@ -1,6 +1,7 @@
 /**
- * Starts a real Concord server in-process on 127.0.0.1, port 0, with a SQLite file in a temp
- * dir, seeded with one group and its chair. `addUser` adds members with other roles; every user
+ * Starts a real Concord server in-process on 127.0.0.1, port 0, on the engine under test (a
+ * SQLite file in a temp dir, or with CONCORD_TEST_ENGINE=postgres a PostgreSQL database of its
+ * own that stands for that dir, helpers/engines.ts), seeded with one group and its chair. `addUser` adds members with other roles; every user
  * comes with a session cookie, and `ws(user)` gives the WebSocket class to hand to the stock
  * y-websocket provider (`WebSocketPolyfill`) so that it connects as that user.
  */
@@ -15,6 +16,7 @@ import { type Config, testConfig } from '../../server/config.js';
 import type { ReportSummary } from '../../shared/api.js';
 import type { Role } from '../../shared/roles.js';
 import type { TemplateId } from '../../shared/templates.js';
+import { databaseForDataDir, TEST_ENGINE } from './engines.js';
 
 export interface TestUser {
   id: string;
@@ -79,9 +81,12 @@ export async function startTestServer(
   options: { dataDir?: string; config?: Partial<Config>; deps?: ServerDeps } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
+  const databaseUrl =
+    TEST_ENGINE === 'postgres' && !options.deps?.storage ? await databaseForDataDir(dataDir) : null;
   const app = await buildServer(
     testConfig({
       dataDir,
+      databaseUrl,
       loginFailuresPerAccount: 1000,
       loginAttemptsPerAddress: 100_000,
       ...options.config,

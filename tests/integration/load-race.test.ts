@@ -21,7 +21,7 @@ import {
   type TestClient,
 } from '../helpers/clients.js';
 import { startTestServer, tempDir, waitFor } from '../helpers/server.js';
-import { Gate, TestStorage } from '../helpers/storage.js';
+import { Gate, openTestStorage } from '../helpers/storage.js';
 
 const CLIENTS = 20;
 const OFFLINE_ID = 'offlinepara0001';
@@ -47,7 +47,7 @@ test('20 clients racing a slow load: one load, no early reply, every paragraph o
   await first.close();
 
   // The report is not in memory on the new server: the first connection starts a slow load.
-  const storage = new TestStorage({ dataDir });
+  const storage = await openTestStorage(dataDir);
   storage.loadDelayMs = 300;
   storage.loadGate = new Gate();
   cleanup.add(() => storage.loadGate?.open());

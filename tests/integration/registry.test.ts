@@ -17,14 +17,14 @@ import {
   type TestClient,
 } from '../helpers/clients.js';
 import { startTestServer, tempDir, waitFor } from '../helpers/server.js';
-import { Gate, TestStorage } from '../helpers/storage.js';
+import { Gate, openTestStorage } from '../helpers/storage.js';
 
 const cleanup = new Cleanup();
 after(() => cleanup.run());
 
 async function serverWith(unloadGraceMs: number) {
   const dataDir = tempDir();
-  const storage = new TestStorage({ dataDir });
+  const storage = await openTestStorage(dataDir);
   const server = await startTestServer({ dataDir, config: { unloadGraceMs }, deps: { storage } });
   cleanup.add(() => server.close());
   return { server, storage };

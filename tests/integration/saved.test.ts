@@ -23,7 +23,7 @@ import {
   within,
 } from '../helpers/clients.js';
 import { startTestServer, type TestServer, tempDir, waitFor } from '../helpers/server.js';
-import { Gate, TestStorage } from '../helpers/storage.js';
+import { Gate, openTestStorage, type TestStorage } from '../helpers/storage.js';
 
 const cleanup = new Cleanup();
 after(() => cleanup.run());
@@ -63,7 +63,7 @@ describe('Saved acknowledgements', () => {
 
   before(async () => {
     const dataDir = tempDir();
-    storage = new TestStorage({ dataDir });
+    storage = await openTestStorage(dataDir);
     server = await startTestServer({ dataDir, deps: { storage } });
     cleanup.add(() => server.close());
   });

@@ -18,14 +18,14 @@ import {
   serverDoc,
 } from '../helpers/clients.js';
 import { startTestServer, type TestServer, tempDir, waitFor } from '../helpers/server.js';
-import { TestStorage } from '../helpers/storage.js';
+import { openTestStorage, type TestStorage } from '../helpers/storage.js';
 
 const cleanup = new Cleanup();
 after(() => cleanup.run());
 
 async function faultyServer(): Promise<{ server: TestServer; storage: TestStorage }> {
   const dataDir = tempDir();
-  const storage = new TestStorage({ dataDir });
+  const storage = await openTestStorage(dataDir);
   const server = await startTestServer({ dataDir, deps: { storage } });
   cleanup.add(() => server.close());
   return { server, storage };

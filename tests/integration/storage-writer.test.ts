@@ -21,6 +21,14 @@ function tempDir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
+/** The next seq of each report (the owner numbers its appends; createReport took 1). */
+const seqs = new Map<string, number>();
+function nextSeq(reportId: string): number {
+  const seq = (seqs.get(reportId) ?? 1) + 1;
+  seqs.set(reportId, seq);
+  return seq;
+}
+
 /** Creates a report; returns a doc holding its stored state, to make edits on. */
 async function newReport(storage: SqliteStorage, id: string): Promise<Y.Doc> {
   const now = new Date().toISOString();
@@ -30,6 +38,7 @@ async function newReport(storage: SqliteStorage, id: string): Promise<Y.Doc> {
     { id, groupId: null, title: id, template: 'blank', createdAt: now, updatedAt: now },
     Y.encodeStateAsUpdate(doc),
   );
+  seqs.set(id, 1);
   const copy = new Y.Doc();
   Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
   return copy;
@@ -64,16 +73,23 @@ for (const commits of ['inline', 'thread'] as const)
       padded.set(u, 32);
       updates.push({ id: ids[k]!, update: padded.subarray(32, 32 + u.length) });
     }
-    const seqs = await Promise.all(
+    const order: number[] = [];
+    const answered = await Promise.all(
       updates.map((u, i) =>
-        storage.appendUpdate(u.id, u.update, {
-          userId: `usr_${i % 2}`,
-          clientIds: [1000 + (i % 3)],
-        }),
+        storage
+          .appendUpdate(u.id, nextSeq(u.id), u.update, {
+            userId: `usr_${i % 2}`,
+            clientIds: [1000 + (i % 3)],
+          })
+          .then((a) => {
+            order.push(i);
+            return a;
+          }),
       ),
     );
-    for (let i = 1; i < seqs.length; i++)
-      assert.ok(seqs[i]! > seqs[i - 1]!, 'seqs increase in call order');
+    assert.deepEqual(order, [...updates.keys()], 'answered in call order');
+    for (let i = ids.length; i < answered.length; i++)
+      assert.equal(answered[i]!.seq, answered[i - ids.length]!.seq + 1, 'each report its own seqs');
     await storage.close();
 
     const reopened = new SqliteStorage({ dataDir: dir, synchronous: 'FULL' });
@@ -96,12 +112,16 @@ for (const commits of ['inline', 'thread'] as const)
     const doc = await newReport(storage, 'rpt_writer_ok');
     // No such report: the foreign key refuses the whole transaction.
     await assert.rejects(
-      storage.appendUpdate('rpt_writer_missing', edit(doc, 'lost')),
+      storage.appendUpdate('rpt_writer_missing', 2, edit(doc, 'lost')),
       (err: unknown) =>
         err instanceof StorageError && /append of 1 update\(s\) failed/.test(err.message),
     );
-    const seq = await storage.appendUpdate('rpt_writer_ok', edit(doc, 'kept'));
-    assert.ok(seq > 0);
+    const { seq } = await storage.appendUpdate(
+      'rpt_writer_ok',
+      nextSeq('rpt_writer_ok'),
+      edit(doc, 'kept'),
+    );
+    assert.equal(seq, 2);
     const stored = await storage.loadDocument('rpt_writer_ok');
     assert.equal(stored?.updates.length, 2);
   });
@@ -114,11 +134,15 @@ test('the writer thread dies mid-batch: its appends are refused, a new thread ta
   });
   t.after(() => storage.close());
   const doc = await newReport(storage, 'rpt_writer_dies');
-  await storage.appendUpdate('rpt_writer_dies', edit(doc, 'first'));
+  await storage.appendUpdate('rpt_writer_dies', nextSeq('rpt_writer_dies'), edit(doc, 'first'));
   // Fault injection: there is no public way to kill the thread, so reach for it.
   const writer = Reflect.get(storage, 'writer') as Worker;
   assert.ok(writer, 'the writer thread runs after the first append');
-  const pending = storage.appendUpdate('rpt_writer_dies', edit(doc, 'in flight'));
+  const pending = storage.appendUpdate(
+    'rpt_writer_dies',
+    nextSeq('rpt_writer_dies'),
+    edit(doc, 'in flight'),
+  );
   // The batch is posted on the next turn; kill the thread as it arrives.
   const exited = new Promise<number>((resolve) => setImmediate(() => resolve(writer.terminate())));
   const outcome = await pending.then(
@@ -135,8 +159,12 @@ test('the writer thread dies mid-batch: its appends are refused, a new thread ta
   // process would end before the thread's exit is reported. Hold the loop until it is.
   writer.ref();
   await exited;
-  const seq = await storage.appendUpdate('rpt_writer_dies', edit(doc, 'after'));
-  assert.ok(seq > 0);
+  const { seq } = await storage.appendUpdate(
+    'rpt_writer_dies',
+    nextSeq('rpt_writer_dies'),
+    edit(doc, 'after'),
+  );
+  assert.ok(seq > 2);
   assert.notEqual(Reflect.get(storage, 'writer'), writer, 'a new thread');
 });
 
@@ -148,7 +176,7 @@ async function holdWriteLock(file: string, reportId: string, ms: number): Promis
      const Database = require(workerData.module);
      const db = new Database(workerData.file);
      db.exec('BEGIN IMMEDIATE');
-     db.prepare("INSERT INTO report_updates (report_id, data) VALUES (?, x'0000')").run(workerData.reportId);
+     db.prepare("INSERT INTO report_updates (report_id, seq, data) VALUES (?, 1000000, x'0000')").run(workerData.reportId);
      parentPort.postMessage('holding');
      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.ms);
      db.exec('COMMIT');
@@ -170,7 +198,7 @@ test('auto: batches go to the thread after a slow commit, and come back once com
   });
   t.after(() => storage.close());
   const doc = await newReport(storage, 'rpt_writer_auto');
-  await storage.appendUpdate('rpt_writer_auto', edit(doc, 'quick '));
+  await storage.appendUpdate('rpt_writer_auto', nextSeq('rpt_writer_auto'), edit(doc, 'quick '));
   assert.equal(storage.commitsInline, true, 'quick commits stay on the main connection');
   // The first inline commit starts the thread in the background, ready before a batch needs it.
   await new Promise((resolve) => setImmediate(resolve));
@@ -182,7 +210,7 @@ test('auto: batches go to the thread after a slow commit, and come back once com
   // A slow commit, for real: another connection holds the write lock for 600 ms, so the inline
   // commit waits for it (busy timeout), as it would for a slow fsync.
   const holder = await holdWriteLock(path.join(dir, SQLITE_FILE), 'rpt_writer_auto', 600);
-  await storage.appendUpdate('rpt_writer_auto', edit(doc, 'slow '));
+  await storage.appendUpdate('rpt_writer_auto', nextSeq('rpt_writer_auto'), edit(doc, 'slow '));
   await new Promise((resolve) => holder.once('exit', resolve));
   assert.equal(
     storage.commitsInline,
@@ -190,11 +218,15 @@ test('auto: batches go to the thread after a slow commit, and come back once com
     'after a slow commit the next batches go to the thread',
   );
 
-  await storage.appendUpdate('rpt_writer_auto', edit(doc, 'threaded '));
+  await storage.appendUpdate('rpt_writer_auto', nextSeq('rpt_writer_auto'), edit(doc, 'threaded '));
   assert.ok(Reflect.get(storage, 'writer'), 'the writer thread committed the next batch');
   let appends = 0;
   while (!storage.commitsInline && appends < 50) {
-    await storage.appendUpdate('rpt_writer_auto', edit(doc, `${appends} `));
+    await storage.appendUpdate(
+      'rpt_writer_auto',
+      nextSeq('rpt_writer_auto'),
+      edit(doc, `${appends} `),
+    );
     appends++;
   }
   assert.equal(storage.commitsInline, true, `still in the thread after ${appends} quick commits`);
@@ -216,15 +248,15 @@ test('auto: a batch right after a commit goes to the thread; after a quiet spell
   const doc = await newReport(storage, 'rpt_writer_quiet');
   const threadBatches = () => Reflect.get(storage, 'batchSeq') as number;
   assert.equal(storage.commitsInline, true, 'nothing committed yet: quiet');
-  await storage.appendUpdate('rpt_writer_quiet', edit(doc, 'first '));
+  await storage.appendUpdate('rpt_writer_quiet', nextSeq('rpt_writer_quiet'), edit(doc, 'first '));
   assert.equal(threadBatches(), 0, 'the first batch was committed inline');
   // Busy: the next batch comes at once, so the main thread must not wait on a commit.
   assert.equal(storage.commitsInline, false);
-  await storage.appendUpdate('rpt_writer_quiet', edit(doc, 'second '));
+  await storage.appendUpdate('rpt_writer_quiet', nextSeq('rpt_writer_quiet'), edit(doc, 'second '));
   assert.equal(threadBatches(), 1, 'the second went to the thread');
   await new Promise((resolve) => setTimeout(resolve, quietMs + 50));
   assert.equal(storage.commitsInline, true, 'quiet again');
-  await storage.appendUpdate('rpt_writer_quiet', edit(doc, 'third'));
+  await storage.appendUpdate('rpt_writer_quiet', nextSeq('rpt_writer_quiet'), edit(doc, 'third'));
   assert.equal(threadBatches(), 1, 'the third was committed inline');
   const stored = await storage.loadDocument('rpt_writer_quiet');
   const copy = new Y.Doc();
@@ -248,7 +280,7 @@ test('a command that reads, then writes, is not failed by a commit from the othe
      const Database = require(workerData.module);
      const db = new Database(workerData.file);
      db.exec('BEGIN IMMEDIATE');
-     db.prepare("INSERT INTO report_updates (report_id, data) VALUES ('rpt_writer_busy', x'0000')").run();
+     db.prepare("INSERT INTO report_updates (report_id, seq, data) VALUES ('rpt_writer_busy', 1000000, x'0000')").run();
      parentPort.postMessage('holding');
      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
      db.exec('COMMIT');

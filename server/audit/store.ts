@@ -1,0 +1,86 @@
+/**
+ * The audit log, in SQL both engines run. Append-only: each engine's triggers refuse UPDATE and
+ * DELETE on audit_log (sqlite-migrations.ts, postgres-migrations.ts).
+ */
+import type { Db, Sql } from '../storage/sql.js';
+import type { AuditEvent, AuditRecord, AuditStore } from '../storage/types.js';
+
+interface AuditRow {
+  id: number;
+  at: string;
+  group_id: string | null;
+  actor_id: string | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: string | null;
+  ip: string | null;
+  request_id: string | null;
+}
+
+function toAudit(r: AuditRow): AuditRecord {
+  return {
+    id: r.id,
+    at: r.at,
+    groupId: r.group_id,
+    actorId: r.actor_id,
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+    ip: r.ip,
+    requestId: r.request_id,
+  };
+}
+
+/** Writes one audit row in `q` (a command's transaction, or alone). */
+export async function writeAudit(q: Sql, e: AuditEvent): Promise<void> {
+  await q.run(
+    `INSERT INTO audit_log (at, group_id, actor_id, actor, action, target, detail, ip, request_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      e.at,
+      e.groupId,
+      e.actorId,
+      e.actor,
+      e.action,
+      e.target,
+      e.detail ? JSON.stringify(e.detail) : null,
+      e.ip,
+      e.requestId,
+    ],
+  );
+}
+
+export class SqlAuditStore implements AuditStore {
+  constructor(private readonly db: Db) {}
+
+  appendAudit(event: AuditEvent): Promise<void> {
+    return writeAudit(this.db, event);
+  }
+
+  async listAudit(
+    groupId: string,
+    options: { limit: number; beforeId?: number },
+  ): Promise<AuditRecord[]> {
+    // The group's own events, and the account events (logins, password changes) of its members.
+    const rows = await this.db.all<AuditRow>(
+      `SELECT id, at, group_id, actor_id, actor, action, target, detail, ip, request_id
+       FROM audit_log WHERE id < ? AND (
+         group_id = ? OR (group_id IS NULL AND (
+           actor_id IN (SELECT user_id FROM memberships WHERE group_id = ?)
+           OR target IN (SELECT user_id FROM memberships WHERE group_id = ?)
+           OR target IN (SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.group_id = ?))))
+       ORDER BY id DESC LIMIT ?`,
+      [
+        options.beforeId ?? Number.MAX_SAFE_INTEGER,
+        groupId,
+        groupId,
+        groupId,
+        groupId,
+        options.limit,
+      ],
+    );
+    return rows.map(toAudit);
+  }
+}
