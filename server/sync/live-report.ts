@@ -678,16 +678,22 @@ export class LiveReport {
 
   private maybeCompact(): void {
     if (this.sinceCompaction < this.deps.compactEvery || this.compacting) return;
+    if (this.failed || this.destroyed) return;
     this.compacting = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.compact())
-      .finally(() => {
+      .then((done) => {
         this.compacting = null;
+        // Updates that became durable while it ran may call for the next one already.
+        if (done) this.maybeCompact();
       });
   }
 
-  /** Writes the whole document as a snapshot and drops the log it covers (one transaction). */
-  async compact(): Promise<void> {
-    if (!this.doc || this.failed || this.destroyed || this.sinceCompaction === 0) return;
+  /**
+   * Writes the whole document as a snapshot and drops the log it covers (one transaction).
+   * Resolves false when it did not (nothing to do, or storage failed: the log stays intact).
+   */
+  async compact(): Promise<boolean> {
+    if (!this.doc || this.failed || this.destroyed || this.sinceCompaction === 0) return false;
     const through = this.lastSeq;
     const covered = this.sinceCompaction;
     const version = this.version;
@@ -699,13 +705,14 @@ export class LiveReport {
       await this.deps.storage.compact(this.id, snapshot, through);
     } catch (err) {
       this.deps.log.error({ report: this.id, err }, 'compaction failed; the update log is intact');
-      return;
+      return false;
     }
     this.sinceCompaction -= covered;
     if (this.version === version && !this.encodedState) {
       this.encodedState = snapshot.update;
       this.encodedStateVector = snapshot.stateVector;
     }
+    return true;
   }
 
   private fail(err: Error): void {
