@@ -14,8 +14,11 @@ export interface AppendRow {
   userId: string | null;
 }
 
-/** Prepares the statements on `db`; the returned function commits one batch (all or nothing). */
-export function appendCommitter(db: Database.Database): (appends: AppendRow[]) => void {
+/**
+ * Prepares the statements on `db`; the returned function commits one batch (all or nothing).
+ * `slowMs` holds each transaction open that long before it commits: a slow disk, for tests.
+ */
+export function appendCommitter(db: Database.Database, slowMs = 0): (appends: AppendRow[]) => void {
   const insertUpdate = db.prepare(
     'INSERT INTO report_updates (report_id, seq, data) VALUES (?, ?, ?)',
   );
@@ -34,6 +37,7 @@ export function appendCommitter(db: Database.Database): (appends: AppendRow[]) =
     }
     const now = new Date().toISOString();
     for (const id of touched) touch.run(now, id);
+    if (slowMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, slowMs);
   });
   // IMMEDIATE: take the write lock at BEGIN, so the transaction never fails half-way on a lock.
   return (appends) => commit.immediate(appends);

@@ -18,6 +18,8 @@ import { type AppendRow, appendCommitter } from './sqlite-append.js';
 export interface WriterInit {
   file: string;
   synchronous: string;
+  /** Tests: each commit holds the write lock this much longer (a slow disk). */
+  slowCommitMs: number;
 }
 
 export type WriterAppend = AppendRow;
@@ -40,7 +42,7 @@ function run(init: WriterInit): void {
   db.pragma(`synchronous = ${init.synchronous}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  const commit = appendCommitter(db);
+  const commit = appendCommitter(db, init.slowCommitMs);
   port.on('message', (msg: WriterBatch | { close: true }) => {
     if ('close' in msg) {
       db.close();

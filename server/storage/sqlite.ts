@@ -47,6 +47,8 @@ export interface SqliteStorageOptions {
   inlineCommitMaxMs?: number;
   /** 'auto': a batch within this long (ms) of the previous commit goes to the thread. Default 20. */
   quietMs?: number;
+  /** Tests: the writer thread holds each commit open this much longer (a slow disk). */
+  slowWriterMs?: number;
 }
 
 /** Weight of the latest commit in the smoothed commit time ('auto'). */
@@ -102,6 +104,7 @@ export class SqliteStorage extends SqlStorage {
   private batchSeq = 0;
   private drainWaiters: Array<() => void> = [];
   private readonly synchronous: SqliteSynchronous;
+  private readonly slowWriterMs: number;
   private closed = false;
 
   constructor(options: SqliteStorageOptions) {
@@ -116,6 +119,7 @@ export class SqliteStorage extends SqlStorage {
     this.commits = options.commits ?? 'auto';
     this.inlineCommitMaxMs = options.inlineCommitMaxMs ?? 2;
     this.quietMs = options.quietMs ?? 20;
+    this.slowWriterMs = options.slowWriterMs ?? 0;
   }
 
   /** The schema version of the file (PRAGMA user_version). */
@@ -267,7 +271,11 @@ export class SqliteStorage extends SqlStorage {
 
   private startWriter(): Worker {
     if (this.writer) return this.writer;
-    const init: WriterInit = { file: this.file, synchronous: this.synchronous };
+    const init: WriterInit = {
+      file: this.file,
+      synchronous: this.synchronous,
+      slowCommitMs: this.slowWriterMs,
+    };
     // From source (tests, tsx) the worker must load tsx itself: loader hooks do not reach
     // worker threads on Node 20. The build runs the compiled .js directly.
     const fromSource = import.meta.url.endsWith('.ts');

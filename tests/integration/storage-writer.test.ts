@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { SQLITE_FILE, SqliteStorage } from '../../server/storage/sqlite.js';
+import type { SqliteDb } from '../../server/storage/sqlite-db.js';
 import { StorageError } from '../../server/storage/types.js';
 
 function tempDir(t: { after(fn: () => void): void }): string {
@@ -317,4 +318,53 @@ test('a command that reads, then writes, is not failed by a commit from the othe
   await new Promise((resolve) => holder.once('exit', resolve));
   const stored = await storage.loadDocument('rpt_writer_busy');
   assert.equal(stored?.updates.length, 2, "the other connection's row is kept too");
+});
+
+test('the main connection never waits on its own writer thread (one write lock orders them)', async (t) => {
+  // With busy_timeout 0 a transaction that met the writer thread's lock would fail at once with
+  // SQLITE_BUSY instead of stopping the event loop for up to 5 s: every one must pass anyway,
+  // because transactions wait (asynchronously) for the batch in flight, and batches for them.
+  const storage = new SqliteStorage({
+    dataDir: tempDir(t),
+    synchronous: 'FULL',
+    commits: 'thread',
+  });
+  t.after(() => storage.close());
+  (storage.db as SqliteDb).raw.pragma('busy_timeout = 0');
+  const doc = await newReport(storage, 'rpt_writer_lock');
+  // The first append starts the thread; the rounds below meet it running.
+  await storage.appendUpdate('rpt_writer_lock', nextSeq('rpt_writer_lock'), edit(doc, 'warm '));
+  const work: Promise<unknown>[] = [];
+  const rounds = 40;
+  for (let i = 0; i < rounds; i++) {
+    work.push(
+      storage.appendUpdate('rpt_writer_lock', nextSeq('rpt_writer_lock'), edit(doc, `${i} `)),
+    );
+    // The batch is posted to the thread on the next turn; the transaction comes while it commits.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const at = new Date().toISOString();
+    const g = { id: `g_lock_${i}`, name: `Group ${i}`, createdAt: at };
+    work.push(
+      storage.createGroup(g, {
+        at,
+        groupId: g.id,
+        actorId: null,
+        actor: 'test',
+        action: 'group.create',
+        target: g.id,
+        detail: null,
+        ip: null,
+        requestId: null,
+      }),
+    );
+  }
+  const outcomes = await Promise.allSettled(work);
+  const failed = outcomes.filter((o) => o.status === 'rejected');
+  assert.deepEqual(failed, [], 'no write met a lock');
+  assert.equal((await storage.listGroups()).length, rounds);
+  const stored = await storage.loadDocument('rpt_writer_lock');
+  const copy = new Y.Doc();
+  for (const u of stored!.updates) Y.applyUpdate(copy, u);
+  assert.equal(copy.getText('t').toString(), doc.getText('t').toString());
 });
