@@ -1,18 +1,27 @@
 /**
- * Operator CLI: `npm run concord -- <command> [--flag value …]`. Works on the configured data
- * directory (CONCORD_DATA_DIR), with or without the server running (SQLite WAL allows both).
+ * Operator CLI: `npm run concord -- <command> [--flag value …]`. Works on the configured storage
+ * (CONCORD_DATABASE_URL, or the SQLite file in CONCORD_DATA_DIR), with or without the server
+ * running.
  *
  *   group create --name "GGE 2016–2017"
  *   user create --email a@b.org --name "A. Expert" --password … [--group g_… --role expert --represents Brazil]
  *   member add --group g_… --email a@b.org --role observer [--represents "European Union"]
  *   invite --group g_… --role expert [--represents Kenya] [--hours 168]
  *   groups                     list groups and their members
+ *   migrate-to-postgres [--to postgres://…]   copy the SQLite installation in CONCORD_DATA_DIR
+ *                              into an empty PostgreSQL database (default CONCORD_DATABASE_URL),
+ *                              verified; then start Concord with CONCORD_DATABASE_URL set to it
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { isRole, type Role, representsFor } from '../shared/roles.js';
 import { createAccount, createGroup, createInvitation, operatorEvent } from './accounts.js';
 import { PASSWORD_MIN } from './auth/passwords.js';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
+import { copySqliteToPostgres } from './storage/copy.js';
 import { openStorage } from './storage/open.js';
+import { PostgresStorage, redactUrl } from './storage/postgres.js';
+import { SQLITE_FILE, SqliteStorage } from './storage/sqlite.js';
 
 function flags(args: string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -61,6 +70,10 @@ export async function runCli(
   log: (line: string) => void = console.log,
 ): Promise<void> {
   const config = loadConfig();
+  if (argv[0] === 'migrate-to-postgres') {
+    await migrateToPostgres(config, flags(argv.slice(1)), log);
+    return;
+  }
   const storage = await openStorage(config);
   const origin = config.publicUrl ?? `http://localhost:${config.port}`;
   try {
@@ -138,5 +151,40 @@ export async function runCli(
     }
   } finally {
     await storage.close();
+  }
+}
+
+/** Copies the SQLite installation into an empty PostgreSQL database and verifies the copy. */
+async function migrateToPostgres(
+  config: Config,
+  f: Map<string, string>,
+  log: (line: string) => void,
+): Promise<void> {
+  const url = f.get('to') ?? config.databaseUrl;
+  if (!url)
+    throw new Error('say where to copy to: --to postgres://… (or set CONCORD_DATABASE_URL)');
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`--to must be a postgres:// URL`);
+  const file = path.join(config.dataDir, SQLITE_FILE);
+  if (!fs.existsSync(file)) throw new Error(`no SQLite database at ${file} (CONCORD_DATA_DIR)`);
+  const source = new SqliteStorage({
+    dataDir: config.dataDir,
+    synchronous: config.sqliteSynchronous,
+  });
+  try {
+    const target = await PostgresStorage.open({ url });
+    try {
+      log(`copying ${file} into ${redactUrl(url)}`);
+      const report = await copySqliteToPostgres(source, target, (line) => log(`  ${line}`));
+      const rows = report.tables.reduce((n, t) => n + t.rows, 0);
+      log(
+        `copied ${rows} rows in ${report.tables.length} tables; verified: every table's row count, and ${report.documents.length} document(s) equal by hash:`,
+      );
+      for (const d of report.documents) log(`  ${d.id}  sha256 ${d.sha256}`);
+      log('Start Concord with CONCORD_DATABASE_URL set to this database.');
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await source.close();
   }
 }

@@ -17,6 +17,13 @@ const BAD: Record<string, string[]> = {
   CONCORD_HOST: ['   ', '\t'],
   CONCORD_PORT: ['abc', '-1', '65536', '80.5', '0x50', '1e3', '8080 8081'],
   CONCORD_DATA_DIR: ['   '],
+  CONCORD_DATABASE_URL: [
+    'not a url',
+    'mysql://db.example/concord',
+    'https://db.example/concord',
+    'postgres://db.example',
+    'postgres://db.example/',
+  ],
   CONCORD_LOG_LEVEL: ['loud', 'verbose', 'warning'],
   CONCORD_MAX_MESSAGE_BYTES: ['10', '1023', String(64 * 1024 * 1024 + 1), '1MB'],
   CONCORD_UNLOAD_GRACE_MS: ['-5', 'soon', String(24 * 3600 * 1000 + 1)],
@@ -58,6 +65,12 @@ describe('loadConfig', () => {
     assert.equal(defaults.publicUrl, null);
     assert.deepEqual(defaults.allowedOrigins, []);
     assert.equal(defaults.ioUring, 'auto');
+    assert.equal(defaults.databaseUrl, null, 'no URL: SQLite');
+    assert.equal(
+      loadConfig({ CONCORD_DATABASE_URL: ' postgresql://concord:secret@db:5432/concord ' })
+        .databaseUrl,
+      'postgresql://concord:secret@db:5432/concord',
+    );
     const c = loadConfig({
       CONCORD_PORT: ' 8081 ',
       CONCORD_SQLITE_SYNCHRONOUS: 'normal',
