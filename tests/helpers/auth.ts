@@ -23,6 +23,7 @@ import {
   type ServerNotice,
 } from '../../shared/protocol.js';
 import type { Role } from '../../shared/roles.js';
+import { databaseForDataDir, TEST_ENGINE } from './engines.js';
 import { login, type TestServer, type TestUser, tempDir, waitFor } from './server.js';
 
 export { waitFor };
@@ -413,7 +414,8 @@ export async function startBareServer(
   options: { dataDir?: string; config?: Partial<Config> } = {},
 ): Promise<BareServer> {
   const dataDir = options.dataDir ?? tempDir();
-  const app = await buildServer(testConfig({ dataDir, ...options.config }));
+  const databaseUrl = TEST_ENGINE === 'postgres' ? await databaseForDataDir(dataDir) : null;
+  const app = await buildServer(testConfig({ dataDir, databaseUrl, ...options.config }));
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAccount, createGroup } from '../../server/accounts.js';
-import { SqliteStorage } from '../../server/storage/sqlite.js';
+import { databaseForDataDir, openEngine, TEST_ENGINE } from './engines.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -19,9 +19,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Seeds a data directory with a group and a chair (email chair@test.example, password chair-password). */
+/**
+ * Seeds a data directory (or, on PostgreSQL, the database standing for it) with a group and a
+ * chair (email chair@test.example, password chair-password).
+ */
 export async function seedDataDir(dataDir: string): Promise<{ groupId: string }> {
-  const storage = new SqliteStorage({ dataDir });
+  const { storage } = await openEngine(TEST_ENGINE, dataDir);
   try {
     const group = await createGroup(storage, 'Test group');
     await createAccount(storage, {
@@ -50,6 +53,7 @@ export async function startChildServer(
   env: Record<string, string> = {},
 ): Promise<ChildServer> {
   const port = await freePort();
+  const databaseUrl = TEST_ENGINE === 'postgres' ? await databaseForDataDir(dataDir) : '';
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: {
@@ -57,6 +61,7 @@ export async function startChildServer(
       CONCORD_HOST: '127.0.0.1',
       CONCORD_PORT: String(port),
       CONCORD_DATA_DIR: dataDir,
+      CONCORD_DATABASE_URL: databaseUrl,
       CONCORD_LOG_LEVEL: 'warn',
       ...env,
     },

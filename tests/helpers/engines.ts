@@ -8,9 +8,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { PostgresStorage } from '../../server/storage/postgres.js';
-import { SqliteStorage } from '../../server/storage/sqlite.js';
+import { SQLITE_FILE, SqliteStorage } from '../../server/storage/sqlite.js';
 import type { Storage } from '../../server/storage/types.js';
 
 export type TestEngine = 'sqlite' | 'postgres';
@@ -98,4 +99,37 @@ export async function openEngine(
   if (engine === 'sqlite') return { storage: new SqliteStorage({ dataDir }), url: null };
   const url = await databaseForDataDir(dataDir);
   return { storage: await PostgresStorage.open({ url }), url };
+}
+
+/**
+ * Makes every insert into `table` of a test data directory's store fail, as a full disk would
+ * (a trigger added through a second connection); the returned function heals it.
+ */
+export async function injectInsertFault(
+  dataDir: string,
+  table: string,
+  engine: TestEngine = TEST_ENGINE,
+): Promise<() => Promise<void>> {
+  if (engine === 'sqlite') {
+    const db = new Database(path.join(dataDir, SQLITE_FILE));
+    db.exec(
+      `CREATE TRIGGER injected_fault BEFORE INSERT ON ${table}
+       BEGIN SELECT RAISE(ABORT, 'injected fault: disk full'); END;`,
+    );
+    return async () => {
+      db.exec('DROP TRIGGER injected_fault');
+      db.close();
+    };
+  }
+  const client = new pg.Client({ connectionString: await databaseForDataDir(dataDir) });
+  await client.connect();
+  await client.query(`CREATE OR REPLACE FUNCTION concord_injected_fault() RETURNS trigger
+    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault: disk full'; END $$`);
+  await client.query(
+    `CREATE TRIGGER injected_fault BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION concord_injected_fault()`,
+  );
+  return async () => {
+    await client.query(`DROP TRIGGER injected_fault ON ${table}`);
+    await client.end();
+  };
 }

@@ -12,8 +12,9 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { hashToken } from '../../server/auth/tokens.js';
 import { DEMO_ACCOUNTS, seedDemo } from '../../server/demo.js';
-import { SqliteStorage } from '../../server/storage/sqlite.js';
+import type { Storage } from '../../server/storage/types.js';
 import { startBareServer } from '../helpers/auth.js';
+import { databaseForDataDir, openEngine, TEST_ENGINE } from '../helpers/engines.js';
 import { tempDir } from '../helpers/server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -28,11 +29,23 @@ interface Run {
   stderr: string;
 }
 
-function cli(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+async function cli(
+  dataDir: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Run> {
+  // On the PostgreSQL pass the CLI works on the database standing for the data directory.
+  const databaseUrl = TEST_ENGINE === 'postgres' ? await databaseForDataDir(dataDir) : '';
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', 'server/bin/concord.ts', ...args], {
       cwd: root,
-      env: { ...process.env, CONCORD_DATA_DIR: dataDir, CONCORD_PUBLIC_URL: '', ...env },
+      env: {
+        ...process.env,
+        CONCORD_DATA_DIR: dataDir,
+        CONCORD_DATABASE_URL: databaseUrl,
+        CONCORD_PUBLIC_URL: '',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -55,8 +68,8 @@ async function ok(dataDir: string, args: string[], env: Record<string, string> =
 }
 
 /** Opens the data directory's storage for a moment. */
-async function withStorage<T>(dataDir: string, fn: (s: SqliteStorage) => Promise<T>): Promise<T> {
-  const storage = new SqliteStorage({ dataDir });
+async function withStorage<T>(dataDir: string, fn: (s: Storage) => Promise<T>): Promise<T> {
+  const { storage } = await openEngine(TEST_ENGINE, dataDir);
   try {
     return await fn(storage);
   } finally {

@@ -8,8 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
-import { SQLITE_FILE } from '../../server/storage/sqlite.js';
 import { CONSENSUS_NOTE_MAX, type StatusView } from '../../shared/consensus.js';
 import { ROLES, type Role, roleCan } from '../../shared/roles.js';
 import { auditEvents, outsider } from '../helpers/auth.js';
@@ -41,6 +39,7 @@ import {
   startSilence,
   statusOf,
 } from '../helpers/consensus.js';
+import { injectInsertFault } from '../helpers/engines.js';
 import {
   startTestServer,
   type TestServer,
@@ -469,26 +468,13 @@ describe('the matrix, role by role', () => {
 });
 
 describe('a storage fault in the middle of a command', () => {
-  /** Makes every insert into `table` fail (as a full disk would), through a second connection. */
-  function faultOn(dataDir: string, table: string): () => void {
-    const db = new Database(`${dataDir}/${SQLITE_FILE}`);
-    db.exec(
-      `CREATE TRIGGER injected_fault BEFORE INSERT ON ${table}
-       BEGIN SELECT RAISE(ABORT, 'injected fault: disk full'); END;`,
-    );
-    return () => {
-      db.exec('DROP TRIGGER injected_fault');
-      db.close();
-    };
-  }
-
   test('answers 503, writes nothing (no status, event, audit row or thread), and works once storage recovers', async () => {
     const r = await report();
     const pid = r.paras[0]!;
     const seq = await server.app.storage.lastEventSeq(r.id);
     const auditCount = (await auditEvents(server)).length;
 
-    let heal = faultOn(server.dataDir, 'paragraph_status_history');
+    let heal = await injectInsertFault(server.dataDir, 'paragraph_status_history');
     const res = await postStatus(
       server,
       r.id,
@@ -497,8 +483,8 @@ describe('a storage fault in the middle of a command', () => {
       users.secretariat,
     );
     await expectError(res, 503, /nothing was changed/);
-    heal();
-    heal = faultOn(server.dataDir, 'position_history');
+    await heal();
+    heal = await injectInsertFault(server.dataDir, 'position_history');
     await expectError(
       await postPosition(
         server,
@@ -509,7 +495,7 @@ describe('a storage fault in the middle of a command', () => {
       ),
       503,
     );
-    heal();
+    await heal();
 
     assert.equal(await server.app.storage.lastEventSeq(r.id), seq, 'no event');
     assert.equal((await auditEvents(server)).length, auditCount, 'no audit row');

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import * as Y from 'yjs';
-import { SqliteStorage } from '../../server/storage/sqlite.js';
 import type { StoredDocument } from '../../server/storage/types.js';
 import {
   Cleanup,
@@ -19,6 +18,7 @@ import {
   serverDoc,
   stateVector,
 } from '../helpers/clients.js';
+import { openEngine, TEST_ENGINE } from '../helpers/engines.js';
 import { startTestServer, waitFor } from '../helpers/server.js';
 
 const cleanup = new Cleanup();
@@ -38,7 +38,7 @@ function summary(doc: Y.Doc) {
 
 /** Reads what a data directory holds for a report, with the server stopped. */
 async function readStored(dataDir: string, reportId: string): Promise<StoredDocument> {
-  const storage = new SqliteStorage({ dataDir });
+  const { storage } = await openEngine(TEST_ENGINE, dataDir);
   try {
     const stored = await storage.loadDocument(reportId);
     assert.ok(stored, 'the report is stored');
