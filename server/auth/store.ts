@@ -2,6 +2,8 @@
  * Accounts, groups, memberships, invitations and sessions, in SQL both engines run. Writes that
  * read first take a lock (sql.ts TxOptions): `accounts` for the first-start check and new users,
  * `group:<id>` for the last-chair rule, so they hold on PostgreSQL with several writers too.
+ * One piece (a little over 400 lines): users, memberships and invitations share their rows and
+ * rules (one account per email, a group keeps a chair); sessions are an account's too.
  */
 import { writeAudit } from '../audit/store.js';
 import { type Db, isUniqueViolation, type Sql } from '../storage/sql.js';

@@ -1,11 +1,10 @@
 /**
- * Comment threads, the inbox and read markers, and the report events (threads' and consensus'),
- * in SQL both engines run (server/storage/sql.ts). Every command is one transaction that holds
+ * Comment threads, in SQL both engines run (server/storage/sql.ts); the inbox and read markers
+ * are in inbox-store.ts, the report events in event-log.ts. Every command is one transaction that holds
  * the report's lock, so two commands on one report never interleave on PostgreSQL either.
  */
 import {
   audienceKey,
-  inboxExcerpt,
   type MessageView,
   type PersonView,
   type ReadMarker,
@@ -23,6 +22,8 @@ import {
   type ThreadCommandResult,
   type ThreadStore,
 } from '../storage/types.js';
+import { insertEvent, lastEventSeqIn, nextEventSeq, reportLock } from './event-log.js';
+import { listInbox, listThreadReads, markInboxRead, markThreadRead } from './inbox-store.js';
 
 interface ThreadRow {
   id: string;
@@ -94,45 +95,6 @@ function toThreadView(r: ThreadRow, messages: MessageRow[]): ThreadView {
     messages: messages.map(toMessageView),
     seq: r.seq,
   };
-}
-
-/** The lock every command on a report's threads and consensus takes (sql.ts, TxOptions.lock). */
-export const reportLock = (reportId: string) => `report:${reportId}`;
-
-/**
- * The report's next event seq, from its counter row, incremented in this transaction: two writers
- * never get the same number (MAX(seq) + 1 would give both the same under READ COMMITTED).
- */
-export async function nextEventSeq(q: Sql, reportId: string): Promise<number> {
-  const counter = await q.one<{ seq: number }>(
-    `INSERT INTO report_event_seqs (report_id, seq) VALUES (?, 1)
-     ON CONFLICT (report_id) DO UPDATE SET seq = report_event_seqs.seq + 1
-     RETURNING seq`,
-    [reportId],
-  );
-  return counter!.seq;
-}
-
-/** Stores an event under a seq from nextEventSeq. `threadId` '' marks one that is not a thread's. */
-export async function insertEvent(
-  q: Sql,
-  reportId: string,
-  threadId: string,
-  event: StoredEvent,
-): Promise<void> {
-  await q.run(
-    'INSERT INTO report_events (report_id, seq, thread_id, audience, payload) VALUES (?, ?, ?, ?, ?)',
-    [reportId, event.seq, threadId, event.audience, event.payload],
-  );
-}
-
-/** The report's last event seq, read in `q`. */
-export async function lastEventSeqIn(q: Sql, reportId: string): Promise<number> {
-  const row = await q.one<{ seq: number }>(
-    'SELECT seq FROM report_event_seqs WHERE report_id = ?',
-    [reportId],
-  );
-  return row?.seq ?? 0;
 }
 
 async function readThread(q: Sql, id: string): Promise<ThreadView | null> {
@@ -411,90 +373,19 @@ export class SqlThreadStore implements ThreadStore {
     return lastEventSeqIn(this.db, reportId);
   }
 
-  async listInbox(userId: string): Promise<StoredInboxItem[]> {
-    const rows = await this.db.all<{
-      thread_id: string;
-      report_id: string;
-      message_id: string;
-      reason: 'mention' | 'reply';
-      read: number;
-      group_id: string | null;
-      visibility: StoredInboxItem['visibility'];
-      delegation: string | null;
-      author_id: string;
-      report_title: string;
-      paragraph_id: string;
-      message_author: string;
-      body: string;
-      created_at: string;
-    }>(
-      `SELECT i.thread_id, i.report_id, i.message_id, i.reason, i.read, r.group_id,
-              t.visibility, t.delegation, t.author_id, r.title AS report_title, t.paragraph_id,
-              m.author AS message_author, m.body, m.created_at
-       FROM inbox i JOIN threads t ON t.id = i.thread_id JOIN reports r ON r.id = i.report_id
-       JOIN thread_messages m ON m.id = i.message_id
-       WHERE i.user_id = ? AND m.deleted_at IS NULL
-       ORDER BY m.created_at DESC, ${this.db.dialect.insertionOrder('m')} DESC, i.reason`,
-      [userId],
-    );
-    return rows.map((r) => ({
-      threadId: r.thread_id,
-      reportId: r.report_id,
-      reportTitle: r.report_title,
-      paragraphId: r.paragraph_id,
-      messageId: r.message_id,
-      reason: r.reason,
-      unread: r.read === 0,
-      author: JSON.parse(r.message_author) as PersonView,
-      excerpt: inboxExcerpt(r.body),
-      createdAt: r.created_at,
-      groupId: r.group_id,
-      visibility: r.visibility,
-      delegation: r.delegation,
-      authorId: r.author_id,
-    }));
+  listInbox(userId: string): Promise<StoredInboxItem[]> {
+    return listInbox(this.db, userId);
   }
 
   markInboxRead(userId: string, messageIds: readonly string[]): Promise<number> {
-    return this.db.tx('markInboxRead', async (q) => {
-      let changed = 0;
-      for (const id of messageIds)
-        changed += await q.run(
-          'UPDATE inbox SET read = 1 WHERE user_id = ? AND message_id = ? AND read = 0',
-          [userId, id],
-        );
-      return changed;
-    });
+    return markInboxRead(this.db, userId, messageIds);
   }
 
   markThreadRead(userId: string, threadId: string): Promise<void> {
-    return this.db.tx('markThreadRead', async (q) => {
-      await q.run('UPDATE inbox SET read = 1 WHERE user_id = ? AND thread_id = ?', [
-        userId,
-        threadId,
-      ]);
-      // The marker never goes back (a late, older read does not undo a newer one).
-      await q.run(
-        `INSERT INTO thread_reads (user_id, thread_id, report_id, seq, last_message_at)
-         SELECT ?, t.id, t.report_id, t.seq,
-                COALESCE((SELECT MAX(created_at) FROM thread_messages WHERE thread_id = t.id), '')
-         FROM threads t WHERE t.id = ?
-         ON CONFLICT (user_id, thread_id) DO UPDATE SET
-           seq = CASE WHEN excluded.seq > thread_reads.seq THEN excluded.seq ELSE thread_reads.seq END,
-           last_message_at = CASE WHEN excluded.last_message_at > thread_reads.last_message_at
-             THEN excluded.last_message_at ELSE thread_reads.last_message_at END`,
-        [userId, threadId],
-      );
-    });
+    return markThreadRead(this.db, userId, threadId);
   }
 
-  async listThreadReads(userId: string, reportId: string): Promise<Map<string, ReadMarker>> {
-    const rows = await this.db.all<{ thread_id: string; seq: number; last_message_at: string }>(
-      'SELECT thread_id, seq, last_message_at FROM thread_reads WHERE user_id = ? AND report_id = ?',
-      [userId, reportId],
-    );
-    return new Map(
-      rows.map((r) => [r.thread_id, { seq: r.seq, lastMessageAt: r.last_message_at }]),
-    );
+  listThreadReads(userId: string, reportId: string): Promise<Map<string, ReadMarker>> {
+    return listThreadReads(this.db, userId, reportId);
   }
 }

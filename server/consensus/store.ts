@@ -3,6 +3,8 @@
  * silence procedures, each with its full history. Every command is one transaction holding the
  * report's lock, with the audit row and the report event rows (audience 'group') it writes.
  * History tables are append-only, like the audit log (the engines' triggers refuse changes).
+ * One piece (about 500 lines): the commands and the reads share the row mappers and the
+ * preconditions (what is locked, what runs), which must read the same in both.
  */
 import type { PersonView } from '../../shared/comments.js';
 import {
@@ -18,13 +20,8 @@ import {
   type StatusView,
 } from '../../shared/consensus.js';
 import { writeAudit } from '../audit/store.js';
-import {
-  applyThreadCommandIn,
-  insertEvent,
-  lastEventSeqIn,
-  nextEventSeq,
-  reportLock,
-} from '../comments/store.js';
+import { insertEvent, lastEventSeqIn, nextEventSeq, reportLock } from '../comments/event-log.js';
+import { applyThreadCommandIn } from '../comments/store.js';
 import type { Db, Sql } from '../storage/sql.js';
 import {
   type AuditEvent,
