@@ -22,7 +22,7 @@ const ONE_PASS = new Set([
   'tests/integration/storage-writer.test.ts',
   'tests/integration/sqlite-upgrade.test.ts',
   'tests/integration/migrate-to-postgres.test.ts',
-  'tests/integration/readyz-postgres.test.ts',
+  'tests/integration/postgres-start.test.ts',
 ]);
 
 function testFiles(paths) {
