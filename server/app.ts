@@ -39,7 +39,6 @@ import {
 } from './storage/types.js';
 import { type ConnectionIdentity, SyncConnection } from './sync/connection.js';
 import { PeerDirectory } from './sync/directory.js';
-import { openRelay, type Relay } from './sync/frame.js';
 import { ReportRegistry, UnknownReportError } from './sync/registry.js';
 
 declare module 'fastify' {
@@ -83,23 +82,12 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     (await openStorage(config, (err) =>
       app.log.warn({ err }, 'a pooled database connection failed; the next query reconnects'),
     ));
-  // Relays go to all of a report's sockets in one system call where the kernel allows it.
-  let relay: Relay | null = null;
-  if (config.ioUring === 'auto') {
-    const opened = openRelay((reason) =>
-      app.log.warn({ reason }, 'io_uring failed; relays are written socket by socket from now on'),
-    );
-    relay = opened.relay;
-    if (relay) app.log.info('relays are sent with io_uring, one system call per edit');
-    else app.log.info({ reason: opened.reason }, 'relays are written socket by socket');
-  }
   const registry = new ReportRegistry({
     storage,
     log: app.log,
     unloadGraceMs: config.unloadGraceMs,
     compactEvery: config.compactEvery,
     presenceBatchMs: config.presenceBatchMs,
-    relay,
     // Agreed paragraphs and those under silence are locked on the sync channel.
     locks: (id) => storage.lockedParagraphIds(id),
   });
@@ -160,7 +148,6 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
         status: 'ready',
         storage: storage.kind,
         openReports: registry.openCount,
-        relays: relay?.active ? 'io_uring' : 'per-socket',
       };
     } catch (err) {
       return reply
@@ -322,7 +309,6 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
 
   app.addHook('onClose', async () => {
     await storage.close();
-    relay?.close();
   });
   return app;
 }

@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { RIPE_RULES, type RipeRule, SILENCE_MAX_MS, SILENCE_MIN_MS } from '../shared/consensus.js';
 
 export type SqliteSynchronous = 'FULL' | 'NORMAL' | 'OFF';
-export type IoUringMode = 'auto' | 'off';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -24,7 +23,6 @@ export interface Config {
   compactEvery: number;
   presenceBatchMs: number;
   keepaliveMs: number;
-  ioUring: IoUringMode;
   shutdownTimeoutMs: number;
   clientDir: string;
   publicUrl: string | null;
@@ -192,14 +190,6 @@ export const CONFIG_VARIABLES: ReadonlyArray<Variable<any>> = [
     description:
       'Every sync socket is pinged this often; one that has not answered the previous ping is closed (a peer gone without a goodbye).',
     parse: integer(100, 3_600_000),
-  },
-  {
-    name: 'CONCORD_IO_URING',
-    key: 'ioUring',
-    default: 'auto',
-    description:
-      'auto: on Linux, send each edit to all of a report’s sockets in one io_uring system call where the kernel allows it (the log says which path is used); off: one write per socket.',
-    parse: oneOf<IoUringMode>(['auto', 'off']),
   },
   {
     name: 'CONCORD_SHUTDOWN_TIMEOUT_MS',

@@ -13,7 +13,7 @@ import {
 } from '../../shared/protocol.js';
 import type { DirectoryEntry } from './directory.js';
 import { ExpiryClock } from './expiry.js';
-import { binaryFrameStart, FrameSink, type Relay } from './frame.js';
+import { binaryFrameStart, FrameSink } from './frame.js';
 import { type LiveReport, MalformedError, type Peer, RefusedError } from './live-report.js';
 import { ProtocolError, parseClientMessage } from './wire.js';
 
@@ -199,10 +199,10 @@ export class SyncConnection implements Peer, DirectoryEntry {
   }
 
   /** Sends a frame made once for many recipients (binaryFrame). */
-  sendFrame(frame: Buffer, payload: Uint8Array, relay: Relay | null = null): void {
+  sendFrame(frame: Buffer, payload: Uint8Array): void {
     // Not after a close frame (CLOSING): the protocol allows nothing more.
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
-    if (!this.sink.write(frame, relay)) this.send(payload);
+    if (!this.sink.write(frame)) this.send(payload);
   }
 
   sendInParts(head: Uint8Array, body: Uint8Array): void {

@@ -1,8 +1,8 @@
 /**
  * One open report: its Y.Doc, its presence (awareness) and the sockets connected to it.
  *
- * Durability before relay: every change to the document is appended to storage, and nothing
- * that depends on it (the relay to other clients, a sync reply, a Saved acknowledgement) leaves
+ * Durability before broadcast: every change to the document is appended to storage, and nothing
+ * that depends on it (the broadcast to other clients, a sync reply, a Saved acknowledgement) leaves
  * the server until that append has committed. Sends are ordered behind the last pending append
  * (the "barrier"); while nothing is pending they go out at once.
  *
@@ -23,7 +23,7 @@ import {
   type ServerNotice,
 } from '../../shared/protocol.js';
 import type { ClientBinding, Storage, StoredDocument } from '../storage/types.js';
-import { binaryFrame, type Relay } from './frame.js';
+import { binaryFrame } from './frame.js';
 import { GUARDED, LockGuard } from './locks.js';
 import { checkUpdate, deletesSomethingNew } from './validate.js';
 import {
@@ -69,11 +69,8 @@ export interface Peer {
   send(data: Uint8Array): void;
   /** Sends `head` and `body` as one message without joining them (for large messages). */
   sendInParts(head: Uint8Array, body: Uint8Array): void;
-  /**
-   * Sends a frame built once for many recipients (see frame.ts); `payload` is its content. With
-   * a `relay` begun for this frame, the write may wait for the relay's end.
-   */
-  sendFrame(frame: Buffer, payload: Uint8Array, relay: Relay | null): void;
+  /** Sends a frame built once for many recipients (see frame.ts); `payload` is its content. */
+  sendFrame(frame: Buffer, payload: Uint8Array): void;
   close(code: number, reason: string): void;
 }
 
@@ -91,10 +88,8 @@ export interface LiveReportDeps {
   storage: Storage;
   log: FastifyBaseLogger;
   compactEvery: number;
-  /** Presence changes are gathered for this long and sent as one message (0: relay each at once). */
+  /** Presence changes are gathered for this long and sent as one message (0: send each at once). */
   presenceBatchMs: number;
-  /** Sends a relayed frame to many sockets at once (frame.ts); null: socket by socket. */
-  relay: Relay | null;
   /** The storage failed: the registry must drop this report now. */
   onFault(report: LiveReport, err: Error): void;
   /** The last peer left. */
@@ -144,7 +139,7 @@ function samePresence(a: unknown, b: PresenceUser): boolean {
 }
 
 /** A durable update on its way out: to everyone but `except`, and `toExcept` to `except`. */
-interface PendingRelay {
+interface DurableUpdate {
   update: Uint8Array;
   except: Peer | null;
   toExcept: Uint8Array | null;
@@ -168,8 +163,8 @@ export class LiveReport {
   private sinceCompaction = 0;
   private version = 0;
   private compacting: Promise<void> | null = null;
-  /** Updates that are durable but not yet relayed: those of one storage batch go out as one. */
-  private relays: PendingRelay[] = [];
+  /** Updates that are durable but not yet broadcast: those of one storage batch go out as one. */
+  private durableUnsent: DurableUpdate[] = [];
   private failed = false;
   private destroyed = false;
   /** Yjs client id → the user who first wrote with it. */
@@ -250,14 +245,18 @@ export class LiveReport {
     this.encodedStateVector = null;
     this.version++;
     if (this.captured) this.captured.push({ update, origin });
-    else this.commit(update, origin as Peer | null, null);
+    else this.appendAndBroadcast(update, origin as Peer | null, null);
   };
 
   /**
-   * Appends `update` and, once it is durable, relays it to every peer but `except`, and sends
+   * Appends `update` and, once it is durable, broadcasts it to every peer but `except`, and sends
    * `toExcept` (what the server added to it) to `except`.
    */
-  private commit(update: Uint8Array, except: Peer | null, toExcept: Uint8Array | null): void {
+  private appendAndBroadcast(
+    update: Uint8Array,
+    except: Peer | null,
+    toExcept: Uint8Array | null,
+  ): void {
     this.inflight++;
     const binding = this.pendingBinding;
     this.pendingBinding = undefined;
@@ -269,10 +268,10 @@ export class LiveReport {
         if (this.failed) return;
         if (seq > this.lastSeq) this.lastSeq = seq;
         this.sinceCompaction++;
-        // The updates that became durable in one commit are relayed together, once storage says
+        // The updates that became durable in one commit are broadcast together, once storage says
         // this was the report's last of that commit.
-        this.relays.push({ update, except, toExcept });
-        if (lastOfCommit) this.flushRelays();
+        this.durableUnsent.push({ update, except, toExcept });
+        if (lastOfCommit) this.broadcastDurable();
         this.maybeCompact();
       },
       (err: Error) => {
@@ -283,16 +282,16 @@ export class LiveReport {
   }
 
   /**
-   * Relays the updates that became durable together. Usually that is one update. When updates
+   * Broadcasts the updates that became durable together. Usually that is one update. When updates
    * pile up (a busy room, a slow disk, a server that was not scheduled for a while) a batch holds
    * many, and they go out merged: one message per peer instead of one per update, so the server
    * sends, and every client applies, one update where it would have had a backlog to work through.
    * A peer whose update is in the batch gets the others' updates (and what the server added to
    * its own), never its own back.
    */
-  private readonly flushRelays = (): void => {
-    const batch = this.relays;
-    this.relays = [];
+  private readonly broadcastDurable = (): void => {
+    const batch = this.durableUnsent;
+    this.durableUnsent = [];
     if (this.failed || this.destroyed) return;
     if (batch.length === 1) {
       const { update, except, toExcept } = batch[0]!;
@@ -364,7 +363,7 @@ export class LiveReport {
       if (captured.length > 0) {
         const all = captured.map((c) => c.update);
         const added = captured.filter((c) => c.origin !== GUARDED).map((c) => c.update);
-        this.commit(
+        this.appendAndBroadcast(
           all.length === 1 ? all[0]! : Y.mergeUpdates(all),
           peer,
           added.length === 0 ? null : added.length === 1 ? added[0]! : Y.mergeUpdates(added),
@@ -410,7 +409,7 @@ export class LiveReport {
   }
 
   /**
-   * Presence is batched: with N people each moving their cursor, relaying every change at once
+   * Presence is batched: with N people each moving their cursor, sending every change at once
    * costs N² sends a second; gathering the changes of a short window into one message per
    * recipient costs N per window.
    */
@@ -443,14 +442,10 @@ export class LiveReport {
       recipients--;
     }
     if (recipients === 0) return;
+    // Framed once per broadcast, not once per socket.
     const frame = binaryFrame(message);
-    const relay = this.deps.relay?.begin(frame) ? this.deps.relay : null;
-    try {
-      for (const peer of this.peers) {
-        if (peer !== one && !skip?.has(peer)) peer.sendFrame(frame, message, relay);
-      }
-    } finally {
-      relay?.end();
+    for (const peer of this.peers) {
+      if (peer !== one && !skip?.has(peer)) peer.sendFrame(frame, message);
     }
   }
 
@@ -528,7 +523,7 @@ export class LiveReport {
         this.acknowledge(peer);
         return;
       case 'awareness': {
-        // Presence is ephemeral: what breaks the rules is dropped, never relayed.
+        // Presence is ephemeral: what breaks the rules is dropped, never broadcast.
         if (frame.length > MAX_PRESENCE_BYTES || message.entries.length !== 1) return;
         const entry = message.entries[0]!;
         if (peer.presenceClient === null) {

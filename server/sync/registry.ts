@@ -7,7 +7,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { CloseCode } from '../../shared/protocol.js';
 import type { Storage } from '../storage/types.js';
-import type { Relay } from './frame.js';
 import { LiveReport } from './live-report.js';
 
 export class UnknownReportError extends Error {
@@ -20,8 +19,6 @@ export interface RegistryOptions {
   unloadGraceMs: number;
   compactEvery: number;
   presenceBatchMs: number;
-  /** Sends a relayed frame to many sockets at once (frame.ts); null: socket by socket. */
-  relay?: Relay | null;
   /**
    * Ids of the report's locked paragraphs (agreed, under silence), read each time the report
    * loads, before any client gets a reply. Without it nothing is locked until `setLocks`.
@@ -115,7 +112,6 @@ export class ReportRegistry {
       log: this.options.log,
       compactEvery: this.options.compactEvery,
       presenceBatchMs: this.options.presenceBatchMs,
-      relay: this.options.relay ?? null,
       onFault: (report) => this.evict(report),
       onEmpty: (report) => this.scheduleUnload(report),
     });

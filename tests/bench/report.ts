@@ -7,7 +7,7 @@ import type { BenchOptions, FloorRecord, RunRecord, Window } from './harness.js'
 import { MS_PER_TICK } from './proc.js';
 import { LOAD_THREADS, WARMUP_MS } from './scenarios.js';
 import { spread } from './stats.js';
-import { concordRelays, ROOT, type TargetDef } from './targets.js';
+import { ROOT, type TargetDef } from './targets.js';
 import type { Scenario } from './types.js';
 
 export interface RenderInput {
@@ -127,10 +127,7 @@ export function renderMarkdown(input: RenderInput): string {
     `- Targets: ${targets.map((t) => t.label).join(', ')}. Versions: yjs ${version('yjs')}, ` +
       `y-protocols ${version('y-protocols')}, @hocuspocus/server ${version('@hocuspocus/server')}, ` +
       `@y/websocket-server ${version('@y/websocket-server')}, y-websocket provider ${version('y-websocket')}, ` +
-      `@hocuspocus/provider ${version('@hocuspocus/provider')}.` +
-      (concordRelays.size > 0
-        ? ` Concord sent relays ${[...concordRelays].map((r) => (r === 'io_uring' ? 'with io_uring (one system call per relay)' : r)).join(' / ')} (its \`/readyz\`).`
-        : ''),
+      `@hocuspocus/provider ${version('@hocuspocus/provider')}.`,
     `- ${opts.reps} repetition(s); cells are median (min–max) over them. Run took ` +
       `${(input.durationMs / 60_000).toFixed(1)} min.`,
     '- Every target is a fresh child process per scenario and repetition' +
@@ -239,9 +236,8 @@ export function renderMarkdown(input: RenderInput): string {
       '"bare socket.write (floor)": `tests/bench/write-floor.ts`, run after the targets in each ' +
         'repetition with the same N and duration: one process writes a ready-made frame to N ' +
         'sockets with `net.Socket.write`, nothing else: the least a server that writes through ' +
-        'net.Socket can spend per delivery, one system call per socket. (Concord sends a relay ' +
-        'to all the sockets of a report in one io_uring submission where the kernel allows ' +
-        'it, see the targets line above, and so goes below this row.)',
+        'net.Socket can spend per delivery, one system call per socket. (Concord writes each ' +
+        'broadcast this way: one net.Socket.write of a frame built once per broadcast.)',
       '',
       `The readers live in ${LOAD_THREADS} threads of one load process, each applying its ` +
         `readers' updates one after another, so at large N a latency includes up to ` +

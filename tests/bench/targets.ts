@@ -22,9 +22,6 @@ export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(BENCH_DIR, '../..');
 const require = createRequire(import.meta.url);
 
-/** How Concord's relays went out in this run (its /readyz `relays`: io_uring or per-socket). */
-export const concordRelays = new Set<string>();
-
 export type TargetId = 'concord' | 'concord-sync-off' | 'hocuspocus' | 'y-websocket';
 
 export interface StartOptions {
@@ -300,8 +297,6 @@ function concord(id: 'concord' | 'concord-sync-off', synchronous: 'FULL' | 'OFF'
         if (res.status !== 201 || !reportId) {
           throw new Error(`POST /api/reports answered ${res.status}: ${JSON.stringify(body)}`);
         }
-        const ready = (await (await fetch(`${base}/readyz`)).json()) as { relays?: string };
-        concordRelays.add(ready.relays ?? 'unknown');
         return {
           target: id,
           framing: 'y-websocket',

@@ -2,9 +2,8 @@
  * The floor under "server CPU per delivery": what one `net.Socket.write` of a small, ready-made
  * frame costs this process, with nothing else to do (no Yjs, no websocket library, no storage).
  * That is the whole per-recipient work of a fanout once the frame is encoded once, for a server
- * that writes through net.Socket, one system call per socket. (Concord sends a relay to all of a
- * report's sockets in one io_uring submission where the kernel allows it, server/sync/uring.ts:
- * what it saves is this per-socket system call.) Same shape as the fanout scenario: N sockets,
+ * that writes through net.Socket, one system call per socket, as Concord does (server/sync/frame.ts).
+ * Same shape as the fanout scenario: N sockets,
  * 20 rounds a second, each round one frame to every socket; a separate process reads.
  *
  *   node --import tsx tests/bench/write-floor.ts [--sockets 1000] [--seconds 10] [--bytes 60]

@@ -1,5 +1,5 @@
 /**
- * Numbered payloads for tests of the relay write paths (frame-sink, relay-uring): each says which
+ * Numbered payloads for tests of the broadcast write path (frame-sink): each says which
  * message it is and is filled with a pattern of that number, so a reader can tell a lost, torn,
  * corrupt or reordered message from the bytes alone.
  */

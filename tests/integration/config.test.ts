@@ -31,7 +31,6 @@ const BAD: Record<string, string[]> = {
   CONCORD_KEEPALIVE_MS: ['99', '0', '30s', '3600001'],
   CONCORD_SQLITE_SYNCHRONOUS: ['sometimes', 'EXTRA', 'true'],
   CONCORD_COMPACT_EVERY: ['0', 'often', '1000001'],
-  CONCORD_IO_URING: ['on', 'true', 'AUTO', 'io_uring'],
   CONCORD_SHUTDOWN_TIMEOUT_MS: ['99', '1.5', '600001'],
   CONCORD_CLIENT_DIR: [' '],
   CONCORD_PUBLIC_URL: ['not a url', 'ftp://concord.example.org', 'concord.example.org'],
@@ -64,7 +63,6 @@ describe('loadConfig', () => {
     assert.equal(defaults.sqliteSynchronous, 'FULL');
     assert.equal(defaults.publicUrl, null);
     assert.deepEqual(defaults.allowedOrigins, []);
-    assert.equal(defaults.ioUring, 'auto');
     assert.equal(defaults.databaseUrl, null, 'no URL: SQLite');
     assert.equal(
       loadConfig({ CONCORD_DATABASE_URL: ' postgresql://concord:secret@db:5432/concord ' })
@@ -79,9 +77,7 @@ describe('loadConfig', () => {
       CONCORD_PUBLIC_URL: 'https://concord.example.org/some/path',
       CONCORD_ALLOWED_ORIGINS: 'https://a.example, http://127.0.0.1:8080',
       CONCORD_HOST: '',
-      CONCORD_IO_URING: 'off',
     });
-    assert.equal(c.ioUring, 'off');
     assert.equal(c.port, 8081);
     assert.equal(c.sqliteSynchronous, 'NORMAL');
     assert.equal(c.logLevel, 'warn');

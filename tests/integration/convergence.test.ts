@@ -107,23 +107,17 @@ function sameDoc(a: Y.Doc, b: Y.Doc): boolean {
 }
 
 describe('protocol convergence (8 stock y-websocket clients, random edits and reconnects)', () => {
-  // Half the seeds on a server that relays with io_uring where the kernel allows it (the
-  // default), half on one that writes socket by socket.
-  let batched: TestServer;
-  let single: TestServer;
+  let server: TestServer;
   const cleanup = new Cleanup();
 
   before(async () => {
-    batched = await startTestServer();
-    cleanup.add(() => batched.close());
-    single = await startTestServer({ config: { ioUring: 'off' } });
-    cleanup.add(() => single.close());
+    server = await startTestServer();
+    cleanup.add(() => server.close());
   });
   after(() => cleanup.run());
 
-  for (const [n, seed] of SEEDS.entries()) {
-    test(`seed ${seed}${n % 2 ? ' (io_uring off)' : ''}`, async (t) => {
-      const server = n % 2 ? single : batched;
+  for (const seed of SEEDS) {
+    test(`seed ${seed}`, async (t) => {
       const local = new Cleanup();
       t.after(() => local.run());
       const report = await server.createReport(`Convergence ${seed}`, 'gge-report');

@@ -1,13 +1,13 @@
 /**
- * The relay's direct write path (server/sync/frame.ts) over real sockets on 127.0.0.1: frames
- * written straight to the TCP handle arrive whole and in order, also between large messages that
- * ws sends in pieces, and also when the reader stops reading and libuv has to queue them.
+ * The broadcast write path (server/sync/frame.ts) over real sockets on 127.0.0.1: prebuilt frames
+ * written to the net.Socket arrive whole and in order, also between large messages that ws sends
+ * in pieces, and also when the reader stops reading and the socket has to queue them.
  */
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
-import { binaryFrame, binaryFrameStart, directWrites, FrameSink } from '../../server/sync/frame.js';
+import { binaryFrame, binaryFrameStart, FrameSink } from '../../server/sync/frame.js';
 import { assertNumbered, numbered } from '../helpers/frames.js';
 import { waitFor } from '../helpers/server.js';
 
@@ -44,10 +44,6 @@ async function pair(): Promise<Pair> {
   };
 }
 
-test('this Node offers the direct path (else every relay falls back to ws)', () => {
-  assert.equal(directWrites, true);
-});
-
 test('direct frames and large ws sends arrive whole and in their order', async (t) => {
   const p = await pair();
   t.after(() => p.close());
@@ -76,7 +72,7 @@ test('a reader that stops reading: frames queue in order and all arrive when it 
   raw.pause();
   const size = 16 * 1024;
   let queuedSeen = 0;
-  // 64 MB: more than loopback's socket buffers hold, so libuv has to queue part of it.
+  // 64 MB: more than loopback's socket buffers hold, so the socket has to queue part of it.
   const count = 4096;
   for (let i = 0; i < count; i++) {
     assert.equal(sink.write(binaryFrame(numbered(i, size))), true);

@@ -1,5 +1,5 @@
 /**
- * Updates that become durable together are relayed together: when several peers' updates wait
+ * Updates that become durable together are broadcast together: when several peers' updates wait
  * for the same commit, every other peer receives them as one merged update (one message), and an
  * author receives the others' updates, never its own.
  */
@@ -73,7 +73,7 @@ function edit(raw: Raw, paragraph: number, text: string): Uint8Array {
   return update!;
 }
 
-describe('relays of one storage batch', () => {
+describe('broadcasts of one storage batch', () => {
   let server: TestServer;
   let storage: TestStorage;
 
