@@ -29,6 +29,7 @@ import { consensusRoutes } from './http/consensus-routes.js';
 import { groupRoutes } from './http/group-routes.js';
 import { reportRoutes } from './http/routes.js';
 import { threadRoutes, viewerOf } from './http/thread-routes.js';
+import { fastifyLogging, installRequestLog } from './logging.js';
 import { openStorage } from './storage/open.js';
 import {
   type AuditEvent,
@@ -70,7 +71,8 @@ export interface ServerDeps {
 
 export async function buildServer(config: Config, deps: ServerDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    // Readable on a terminal, JSON otherwise; one line per request, routine reads at debug.
+    ...fastifyLogging(config.logLevel),
     requestIdHeader: 'x-request-id',
 
     // Fastify's defaults strip properties that `additionalProperties: false` forbids and coerce
@@ -103,6 +105,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     const address = app.server.address();
     return `http://localhost:${address && typeof address === 'object' ? address.port : config.port}`;
   });
+  installRequestLog(app);
   installAuth(app);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {

@@ -1,13 +1,15 @@
 /**
  * Operator CLI: `npm run concord -- <command> [--flag value …]`. Works on the configured storage
  * (CONCORD_DATABASE_URL, or the SQLite file in CONCORD_DATA_DIR), with or without the server
- * running.
+ * running. Links use CONCORD_PUBLIC_URL, else the address the running server announced in
+ * <dataDir>/server.json, else http://localhost:<CONCORD_PORT> (and say so).
  *
  *   group create --name "GGE 2016–2017"
  *   user create --email a@b.org --name "A. Expert" --password … [--group g_… --role expert --represents Brazil]
  *   member add --group g_… --email a@b.org --role observer [--represents "European Union"]
  *   invite --group g_… --role expert [--represents Kenya] [--hours 168]
  *   groups                     list groups and their members
+ *   setup-link                 print the running server's one-time setup link again (until used)
  *   migrate-to-postgres [--to postgres://…]   copy the SQLite installation in CONCORD_DATA_DIR
  *                              into an empty PostgreSQL database (default CONCORD_DATABASE_URL),
  *                              verified; then start Concord with CONCORD_DATABASE_URL set to it
@@ -16,6 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isRole, type Role, representsFor } from '../shared/roles.js';
 import { createAccount, createGroup, createInvitation, operatorEvent } from './accounts.js';
+import { announcementPath, linkOrigin, readAnnouncement } from './announce.js';
 import { PASSWORD_MIN } from './auth/passwords.js';
 import { type Config, loadConfig } from './config.js';
 import { copySqliteToPostgres } from './storage/copy.js';
@@ -68,14 +71,25 @@ function emailOf(f: Map<string, string>): string {
 export async function runCli(
   argv: string[],
   log: (line: string) => void = console.log,
+  note: (line: string) => void = console.error,
 ): Promise<void> {
   const config = loadConfig();
   if (argv[0] === 'migrate-to-postgres') {
     await migrateToPostgres(config, flags(argv.slice(1)), log);
     return;
   }
+  if (argv[0] === 'setup-link') {
+    const running = readAnnouncement(config.dataDir);
+    if (!running)
+      throw new Error(
+        `no running server announced itself in ${announcementPath(config.dataDir)} (start it: npm start prints the link)`,
+      );
+    if (!running.setupUrl)
+      throw new Error('no setup link is pending: the first account exists; log in instead');
+    log(running.setupUrl);
+    return;
+  }
   const storage = await openStorage(config);
-  const origin = config.publicUrl ?? `http://localhost:${config.port}`;
   try {
     const [noun, verb, ...rest] = argv;
     const key = noun === 'invite' || noun === 'groups' ? noun : `${noun} ${verb}`;
@@ -130,9 +144,11 @@ export async function runCli(
           representsOf(f, role),
           hours,
         );
+        const { origin, assumed } = linkOrigin(config);
         log(
           `${origin}/#/invite/${token}  (single use, expires ${new Date(expiresAt).toISOString()})`,
         );
+        if (assumed) note(assumed);
         return;
       }
       case 'groups': {

@@ -1,6 +1,8 @@
 /** `npm start`: reads the configuration, listens, and shuts down gracefully on SIGTERM/SIGINT. */
+import { type Announcement, announce, announcementPath, withdraw } from './announce.js';
 import { buildServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { setupBanner } from './logging.js';
 import { StorageError } from './storage/errors.js';
 
 async function main(): Promise<void> {
@@ -52,13 +54,35 @@ async function main(): Promise<void> {
     `Concord is listening at ${address}`,
   );
   const origin = app.publicOrigin();
+  const announcement: Announcement = {
+    url: origin,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+  };
+  const publish = () => {
+    try {
+      announce(config.dataDir, announcement);
+    } catch (err) {
+      app.log.warn(
+        { err, file: announcementPath(config.dataDir) },
+        'could not write the announcement; the CLI will assume the default address',
+      );
+    }
+  };
+  process.on('exit', () => withdraw(config.dataDir));
   if ((await app.storage.countUsers()) === 0) {
     const link = `${origin}/#/setup/${app.setup.issue()}`;
-    app.log.info('no accounts yet: printed a one-time setup link');
-    console.log(
-      `\n  Concord is running. No accounts exist yet: open this one-time link to create the first\n  account (the chair of your first group):\n\n    ${link}\n`,
-    );
+    announcement.setupUrl = link;
+    app.setup.onConsume = () => {
+      delete announcement.setupUrl;
+      publish();
+      app.log.info('the setup link was used: the first account exists');
+    };
+    publish();
+    app.log.warn({ setupUrl: link }, 'no accounts yet: open the one-time setup link');
+    console.log(setupBanner(link));
   } else {
+    publish();
     console.log(`\n  Concord is running: open ${origin}/ in a browser\n`);
   }
 }

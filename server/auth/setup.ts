@@ -8,6 +8,8 @@ import { newToken } from './tokens.js';
 
 export class SetupLink {
   private token: string | null = null;
+  /** Called once the link has been used (server/main.ts drops it from the announcement). */
+  onConsume: (() => void) | null = null;
 
   /** A fresh token (replacing any previous one). */
   issue(): string {
@@ -24,5 +26,6 @@ export class SetupLink {
 
   consume(): void {
     this.token = null;
+    this.onConsume?.();
   }
 }
