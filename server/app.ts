@@ -24,6 +24,7 @@ import { SetupLink } from './auth/setup.js';
 import { ReportEvents } from './comments/events.js';
 import type { Config } from './config.js';
 import { SilenceScheduler } from './consensus/silence.js';
+import { exportRoutes } from './export/routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { consensusRoutes } from './http/consensus-routes.js';
 import { groupRoutes } from './http/group-routes.js';
@@ -164,6 +165,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   await app.register(reportRoutes);
   await app.register(threadRoutes);
   await app.register(consensusRoutes);
+  await app.register(exportRoutes);
 
   // Silence deadlines: overdue ones are settled before the server listens, then kept by a timer.
   const silences = new SilenceScheduler(app);

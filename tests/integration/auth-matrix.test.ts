@@ -29,6 +29,7 @@ const TESTED = [
   'manageMembers',
   'manageChairs',
   'viewAudit',
+  'export',
 ] as const;
 
 /** Actions whose cells are tested role by role in the suite of their own feature. */
@@ -49,7 +50,6 @@ const TESTED_ELSEWHERE: Readonly<Partial<Record<Action, string>>> = {
 /** Actions of the matrix that nothing in the server exposes yet. */
 const NO_ENDPOINT: Readonly<Partial<Record<Action, string>>> = {
   issueRevision: 'revisions',
-  export: 'export',
 };
 
 let server: TestServer;
@@ -199,6 +199,14 @@ const checks: Record<(typeof TESTED)[number], (role: Role) => Promise<void>> = {
     const after = await server.app.storage.getMembership(g, target.id);
     assert.equal(after!.role, roleCan(role, 'manageChairs') ? 'chair' : 'expert');
   },
+  async export(role) {
+    const res = await server.request('GET', `/api/reports/${reportId}/export?format=akn`, {
+      as: as(role),
+    });
+    const body = await expectStatus(res, expected(role, 'export', 200), 'GET export');
+    if (res.status === 200) assert.match(body, /<akomaNtoso /);
+  },
+
   async manageMembers(role) {
     const user = as(role);
     const g = server.groupId;
@@ -297,6 +305,11 @@ describe('people outside the group', () => {
         `/api/groups/${ghostGroup}/members/${member}`,
       ],
       ['GET', `/api/reports/${reportId}`, `/api/reports/${ghostReport}`],
+      [
+        'GET',
+        `/api/reports/${reportId}/export?format=akn`,
+        `/api/reports/${ghostReport}/export?format=akn`,
+      ],
       ['PATCH', `/api/reports/${reportId}`, `/api/reports/${ghostReport}`, { title: 'Mine' }],
     ];
     for (const [method, real, ghost, body] of routes) {
@@ -327,6 +340,7 @@ describe('people outside the group', () => {
     for (const [method, url, body] of [
       ['GET', '/api/reports', undefined],
       ['GET', `/api/reports/${reportId}`, undefined],
+      ['GET', `/api/reports/${reportId}/export?format=akn`, undefined],
       ['PATCH', `/api/reports/${reportId}`, { title: 'x' }],
       ['POST', '/api/reports', { title: 'x', template: 'blank', groupId: g }],
       ['GET', `/api/groups/${g}`, undefined],

@@ -1,0 +1,97 @@
+/**
+ * GET /api/reports/:id/export?format=docx|akn&layout=manuscript|issued&options=clean|brackets|status
+ * &revision=… : the report as a file, for the roles the matrix's `export` allows; audited.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
+import { wordCount } from '../../shared/wordCount.js';
+import { HttpError } from '../auth/policy.js';
+import { requireLogin } from '../http/auth-routes.js';
+import { memberFor } from '../http/group-routes.js';
+import { toAkn } from './akn.js';
+import { fileBaseName, liveOutline } from './source.js';
+
+export const EXPORT_FORMATS = ['akn'] as const;
+export const EXPORT_LAYOUTS = ['manuscript', 'issued'] as const;
+export const EXPORT_OPTIONS = ['clean', 'brackets', 'status'] as const;
+
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+interface ExportQuery {
+  format: ExportFormat;
+  layout?: (typeof EXPORT_LAYOUTS)[number];
+  options?: (typeof EXPORT_OPTIONS)[number];
+  revision?: string;
+}
+
+const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
+  akn: 'application/akn+xml; charset=utf-8',
+};
+const EXTENSIONS: Readonly<Record<ExportFormat, string>> = { akn: 'xml' };
+
+/** attachment; filename="…" (ASCII) and filename*= (UTF-8), as RFC 6266 asks. */
+export function attachment(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+export async function exportRoutes(app: FastifyInstance): Promise<void> {
+  const { storage } = app;
+
+  app.get<{ Params: { id: string }; Querystring: ExportQuery }>(
+    '/api/reports/:id/export',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', pattern: REPORT_ID_PATTERN } },
+        },
+        querystring: {
+          type: 'object',
+          required: ['format'],
+          additionalProperties: false,
+          properties: {
+            format: { type: 'string', enum: [...EXPORT_FORMATS] },
+            layout: { type: 'string', enum: [...EXPORT_LAYOUTS] },
+            options: { type: 'string', enum: [...EXPORT_OPTIONS] },
+            revision: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+          },
+        },
+      },
+    },
+    async (req, reply: FastifyReply) => {
+      requireLogin(req);
+      const report = await storage.getReport(req.params.id);
+      if (!report?.groupId) throw new HttpError(404, 'No such report.');
+      await memberFor(app, req, report.groupId, 'export').catch((err: unknown) => {
+        if (err instanceof HttpError && err.statusCode === 404)
+          throw new HttpError(404, 'No such report.');
+        throw err;
+      });
+      const { format } = req.query;
+      const layout = req.query.layout ?? 'manuscript';
+      const options = req.query.options ?? 'clean';
+      // Frozen revisions are not stored yet: only the live text can be exported.
+      if (req.query.revision !== undefined) throw new HttpError(404, 'No such revision.');
+      const outline = await liveOutline(app, report);
+      const count = wordCount(outline);
+      const generatedAt = new Date().toISOString();
+      const body = toAkn(outline, { generatedAt, fallbackName: report.id, wordCount: count });
+      const name = `${fileBaseName(outline.meta, report.title)}.${EXTENSIONS[format]}`;
+      await storage.appendAudit(
+        app.auditEvent(req, {
+          action: 'report.export',
+          groupId: report.groupId,
+          target: report.id,
+          detail: { format, layout, options, revision: null, words: count.words },
+        }),
+      );
+      return reply
+        .type(CONTENT_TYPES[format])
+        .header('content-disposition', attachment(name))
+        .header('x-concord-word-count', `${count.words}/${count.limit}`)
+        .send(body);
+    },
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * What an export is made from: the report's outline (live text, through the shared numbering)
+ * with its masthead metadata, and the file name UN practice gives it (symbol and label).
+ */
+import type { FastifyInstance } from 'fastify';
+import {
+  DEFAULT_META,
+  type DocumentMeta,
+  fullSymbol,
+  type Outline,
+  outlineFromDoc,
+} from '../../shared/outline.js';
+import { reportToProseMirror } from '../reports.js';
+import type { ReportRecord } from '../storage/types.js';
+
+/** The masthead data of a report. Until reports carry their own metadata: defaults and dates. */
+export function metaOf(report: ReportRecord): DocumentMeta {
+  return { ...DEFAULT_META, date: report.updatedAt.slice(0, 10) };
+}
+
+/** The live text's outline. */
+export async function liveOutline(app: FastifyInstance, report: ReportRecord): Promise<Outline> {
+  const doc = await app.registry.withReport(report.id, (live) => reportToProseMirror(live.ydoc()));
+  return outlineFromDoc(doc, metaOf(report));
+}
+
+/**
+ * File name without extension: the symbol with its label, slashes as hyphens
+ * (A/AC.290/2021/CRP.2/Rev.1 → A-AC.290-2021-CRP.2-Rev.1); without a symbol, the title.
+ */
+export function fileBaseName(meta: DocumentMeta, title: string): string {
+  const symbol = fullSymbol(meta);
+  const base = symbol ? symbol.replace(/\//g, '-') : title;
+  const clean = base
+    .normalize('NFKD')
+    .replace(/[^\w.\- ]+/g, '')
+    .trim()
+    .replace(/\s+/g, '-')
+    .slice(0, 120);
+  return clean || 'report';
+}

@@ -1,0 +1,253 @@
+/**
+ * The document outline every exporter (and the word count) reads: a flat list of blocks with
+ * their computed numbers and runs of marked text, plus footnotes, built once from the
+ * ProseMirror document. Exporters never walk ProseMirror nodes themselves, so a new node kind is
+ * a change to the mapping here, not to each format.
+ */
+import type { Node as PMNode } from 'prosemirror-model';
+import { computeNumbering, toRoman } from './numbering.js';
+
+/** A run of text with its marks. `bracket`: inside negotiation square brackets (brackets included). */
+export interface Run {
+  text: string;
+  em?: true;
+  strong?: true;
+  /** A cited document symbol (A/70/174): exported as a reference, never as a bracket. */
+  ref?: string;
+  bracket?: true;
+}
+
+/** A footnote reference (1-based, continuous through the document) or a line break. */
+export type Inline = Run | { footnote: number } | { lineBreak: true };
+
+export type BlockKind = 'chapter' | 'section' | 'annex' | 'front' | 'paragraph';
+
+/** Where a paragraph stands: what numbers it and how it is laid out. */
+export type Part = 'front' | 'body' | 'preamble' | 'operative' | 'annex';
+
+export interface Block {
+  /** Headings of containers (chapter, section, annex, front matter) or a paragraph. */
+  kind: BlockKind;
+  part: Part;
+  /** The node's stable id (null before the id repair gives it one). */
+  id: string | null;
+  /** The computed number as shown: "I.", "A.", "Annex I", "13.", "(a)"; '' when unnumbered. */
+  label: string;
+  /** Sub-paragraph level, 0 for paragraphs and headings. */
+  level: number;
+  inlines: Inline[];
+}
+
+export interface Footnote {
+  number: number;
+  id: string | null;
+  runs: Run[];
+}
+
+/** Metadata of the masthead and the interchange identification. */
+export interface DocumentMeta {
+  /** Document symbol, e.g. A/AC.290/2021/CRP.2 (null: none yet). */
+  symbol: string | null;
+  /** "Rev.1" for a revision, null for the live text. */
+  revisionLabel: string | null;
+  organ: string;
+  distribution: 'General' | 'Limited' | 'Restricted';
+  /** YYYY-MM-DD. */
+  date: string;
+  originalLanguage: string;
+  /** Lines under the organ, e.g. "Seventieth session", "Agenda item 93". */
+  sessionLines: string[];
+  /** Who the document is by, for the AKN author reference (e.g. "gge"). */
+  author: string;
+}
+
+export interface Outline {
+  type: 'report' | 'resolution';
+  title: Run[];
+  blocks: Block[];
+  footnotes: Footnote[];
+  meta: DocumentMeta;
+}
+
+export const DEFAULT_META: DocumentMeta = {
+  symbol: null,
+  revisionLabel: null,
+  organ: 'General Assembly',
+  distribution: 'General',
+  date: '1970-01-01',
+  originalLanguage: 'English',
+  sessionLines: [],
+  author: 'group',
+};
+
+/** Plain text of runs and inline breaks (footnote references omitted). */
+export function plainText(inlines: readonly Inline[]): string {
+  return inlines.map((i) => ('text' in i ? i.text : 'lineBreak' in i ? '\n' : '')).join('');
+}
+
+/** The symbol with its revision label, e.g. "A/AC.290/2021/CRP.2/Rev.1". */
+export function fullSymbol(meta: DocumentMeta): string | null {
+  if (!meta.symbol) return null;
+  return meta.revisionLabel ? `${meta.symbol}/${meta.revisionLabel}` : meta.symbol;
+}
+
+/** Splits runs at negotiation square brackets; `depth` carries across the runs of one block. */
+function markBrackets(runs: Run[], state: { depth: number }): Run[] {
+  const out: Run[] = [];
+  for (const run of runs) {
+    if (run.ref) {
+      out.push(state.depth > 0 ? { ...run, bracket: true } : run);
+      continue;
+    }
+    let piece = '';
+    let inside = state.depth > 0;
+    const flush = () => {
+      if (piece)
+        out.push(inside ? { ...run, text: piece, bracket: true } : { ...run, text: piece });
+      piece = '';
+    };
+    for (const ch of run.text) {
+      if (ch === '[') {
+        if (state.depth === 0) {
+          flush();
+          inside = true;
+        }
+        state.depth++;
+        piece += ch;
+      } else if (ch === ']' && state.depth > 0) {
+        piece += ch;
+        state.depth--;
+        if (state.depth === 0) {
+          flush();
+          inside = false;
+        }
+      } else piece += ch;
+    }
+    flush();
+  }
+  return out;
+}
+
+function runOf(node: PMNode): Run {
+  const run: Run = { text: node.text ?? '' };
+  for (const mark of node.marks) {
+    if (mark.type.name === 'em') run.em = true;
+    else if (mark.type.name === 'strong') run.strong = true;
+    else if (mark.type.name === 'docref') run.ref = String(mark.attrs['symbol'] || node.text || '');
+  }
+  return run;
+}
+
+const CONTAINER_KIND: Readonly<Record<string, BlockKind>> = {
+  chapter: 'chapter',
+  section: 'section',
+  annex: 'annex',
+  front_matter: 'front',
+};
+
+const PART_OF: Readonly<Record<string, Part>> = {
+  front_matter: 'front',
+  chapter: 'body',
+  preamble: 'preamble',
+  operative: 'operative',
+  annex: 'annex',
+};
+
+/** Labels by position, from the shared numbering function (the one the screen shows). */
+function labelsByPos(doc: PMNode): Map<number, string> {
+  const numbering = computeNumbering(doc);
+  const labels = new Map<number, string>();
+  for (const [pos, n] of numbering.byPos) labels.set(pos, n.label);
+  for (const [pos, numeral] of numbering.chapters) labels.set(pos, `${numeral}.`);
+  return labels;
+}
+
+/** The outline of a ProseMirror document. */
+export function outlineFromDoc(doc: PMNode, meta: DocumentMeta = DEFAULT_META): Outline {
+  const labels = labelsByPos(doc);
+  const blocks: Block[] = [];
+  const footnotes: Footnote[] = [];
+  let title: Run[] = [];
+  let type: Outline['type'] = 'report';
+  let annexes = 0;
+  doc.forEach((child) => {
+    if (child.type.name === 'annex') annexes++;
+  });
+  let annexIndex = 0;
+
+  const inlinesOf = (block: PMNode, brackets: boolean): Inline[] => {
+    const out: Inline[] = [];
+    const state = { depth: 0 };
+    let pending: Run[] = [];
+    const flush = () => {
+      out.push(...(brackets ? markBrackets(pending, state) : pending));
+      pending = [];
+    };
+    block.forEach((inline) => {
+      if (inline.isText) pending.push(runOf(inline));
+      else if (inline.type.name === 'hard_break') {
+        flush();
+        out.push({ lineBreak: true });
+      } else if (inline.type.name === 'footnote') {
+        flush();
+        const runs: Run[] = [];
+        inline.forEach((t) => {
+          if (t.isText) runs.push(runOf(t));
+        });
+        const number = footnotes.length + 1;
+        footnotes.push({ number, id: (inline.attrs['id'] as string | null) ?? null, runs });
+        out.push({ footnote: number });
+      }
+    });
+    flush();
+    return out;
+  };
+
+  const walk = (parent: PMNode, parentPos: number, part: Part) => {
+    parent.forEach((node, offset) => {
+      const pos = parentPos + 1 + offset;
+      const name = node.type.name;
+      const id = (node.attrs['id'] as string | null | undefined) ?? null;
+      const containerKind = CONTAINER_KIND[name];
+      if (containerKind) {
+        let label = labels.get(pos) ?? '';
+        if (containerKind === 'annex') {
+          annexIndex++;
+          label = annexes > 1 ? `Annex ${toRoman(annexIndex)}` : 'Annex';
+        }
+        const heading = node.firstChild;
+        blocks.push({
+          kind: containerKind,
+          part: PART_OF[name] ?? part,
+          id,
+          label,
+          level: 0,
+          inlines: heading?.isTextblock ? inlinesOf(heading, true) : [],
+        });
+        walk(node, pos, PART_OF[name] ?? part);
+        return;
+      }
+      if (name === 'preamble' || name === 'operative') {
+        type = 'resolution';
+        walk(node, pos, PART_OF[name]!);
+        return;
+      }
+      if (name === 'paragraph') {
+        blocks.push({
+          kind: 'paragraph',
+          part,
+          id,
+          label: labels.get(pos) ?? '',
+          level: Number(node.attrs['level']) || 0,
+          inlines: inlinesOf(node, true),
+        });
+      }
+    });
+  };
+
+  const titleNode = doc.firstChild;
+  if (titleNode?.type.name === 'title')
+    title = inlinesOf(titleNode, false).filter((i): i is Run => 'text' in i);
+  walk(doc, -1, 'body');
+  return { type, title, blocks, footnotes, meta };
+}

@@ -1,0 +1,96 @@
+/**
+ * GET /api/reports/:id/export over HTTP on a real server: the live text as a file with the right
+ * type and name, valid against the OASIS schema, audited; bad requests are clear 4xx. Who may
+ * export is the role matrix's `export` row (auth-matrix.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, mock, test } from 'node:test';
+import { auditEvents, closeAll, waitFor } from '../helpers/auth.js';
+import { Cleanup, chapters, connectClient, isLive, newParagraph } from '../helpers/clients.js';
+import { validateAkn } from '../helpers/export.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let reportId: string;
+const cleanup = new Cleanup();
+
+before(async () => {
+  mock.method(console, 'warn', () => {});
+  server = await startTestServer();
+  reportId = (await server.createReport('Report of the Group – 2026', 'gge-report')).id;
+});
+
+after(async () => {
+  closeAll();
+  await cleanup.run();
+  await server?.close();
+  mock.restoreAll();
+});
+
+const exportUrl = (query: string) => `/api/reports/${reportId}/export?${query}`;
+
+describe('export over HTTP', () => {
+  test('AKN of the live text: content type, file name, schema-valid, word count, audited', async () => {
+    const res = await server.request('GET', exportUrl('format=akn'));
+    const body = await res.text();
+    assert.equal(res.status, 200, body);
+    assert.equal(res.headers.get('content-type'), 'application/akn+xml; charset=utf-8');
+    assert.equal(
+      res.headers.get('content-disposition'),
+      `attachment; filename="Report-of-the-Group-2026.xml"; filename*=UTF-8''Report-of-the-Group-2026.xml`,
+    );
+    const v = validateAkn(body);
+    assert.ok(v.ok, v.output);
+    // The GGE template's seven chapters, numbered by the shared numbering.
+    assert.equal(body.match(/<chapter /g)?.length, 7);
+    assert.match(body, /<num>VII\.<\/num><heading>Conclusions and recommendations/);
+    const words = Number(/words="(\d+)"/.exec(body)?.[1]);
+    assert.ok(words > 20, String(words));
+    assert.equal(res.headers.get('x-concord-word-count'), `${words}/10700`);
+    const events = await auditEvents(server);
+    const ev = events.find((e) => e.action === 'report.export' && e.target === reportId);
+    assert.ok(ev, 'audit event');
+    assert.deepEqual(
+      { format: (ev.detail as { format: string }).format, actor: ev.actorId },
+      { format: 'akn', actor: server.chair.id },
+    );
+  });
+
+  test('what a client wrote is in the export, numbered as on screen, with its stable eId', async () => {
+    const client = connectClient(server, reportId, {}, cleanup);
+    await waitFor(() => isLive(client), 'sync');
+    const first = chapters(client.doc)[0]!;
+    first.insert(first.length, [
+      newParagraph('exportp1', 'The Group [met] in New York.'),
+      newParagraph('exportp1a', 'in person;', 1),
+    ]);
+    await waitFor(async () => {
+      const res = await server.request('GET', exportUrl('format=akn'));
+      return (await res.text()).includes('exportp1a');
+    }, 'the edit in the export');
+    const body = await (await server.request('GET', exportUrl('format=akn'))).text();
+    assert.ok(validateAkn(body).ok);
+    // Chapter I's template paragraph is 1., the new one 2. with its sub-paragraph (a).
+    assert.match(
+      body,
+      /<paragraph eId="para_exportp1"><num>2\.<\/num><intro><p>The Group \[met\] in New York\.<\/p><\/intro><list eId="para_exportp1__list_1"><point eId="para_exportp1__point_exportp1a"><num>\(a\)<\/num>/,
+    );
+  });
+
+  test('bad requests: unknown format, unknown option, a revision that does not exist', async () => {
+    for (const [query, status] of [
+      ['format=pdf', 400],
+      ['', 400],
+      ['format=akn&layout=poster', 400],
+      ['format=akn&options=everything', 400],
+      ['format=akn&colour=red', 400],
+      ['format=akn&revision=Rev.9', 404],
+      ['format=akn&revision=..%2F..', 400],
+    ] as const) {
+      const res = await server.request('GET', exportUrl(query));
+      assert.equal(res.status, status, `${query}: ${res.status} ${await res.text()}`);
+    }
+    const ghost = await server.request('GET', '/api/reports/zzzzzzzzzzzzzzzz/export?format=akn');
+    assert.equal(ghost.status, 404);
+  });
+});
