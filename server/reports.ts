@@ -5,6 +5,7 @@ import { prosemirrorToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from 'y-
 import * as Y from 'yjs';
 import { REPORT_FRAGMENT, schema } from '../shared/schema.js';
 import { type TemplateId, templateDocument } from '../shared/templates.js';
+import { stampCurrentVersion } from '../shared/upgrade.js';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -23,6 +24,7 @@ export function templateUpdate(template: TemplateId, title: string): Uint8Array 
     templateDocument(template, title),
     ydoc.getXmlFragment(REPORT_FRAGMENT),
   );
+  stampCurrentVersion(ydoc);
   const update = Y.encodeStateAsUpdate(ydoc);
   ydoc.destroy();
   return update;

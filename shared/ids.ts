@@ -1,5 +1,6 @@
 /**
- * Stable identities for chapters, paragraphs and sub-paragraphs.
+ * Stable identities for every identified node (schema.ts, identifiedKinds: chapters, sections,
+ * annexes, front matter blocks, paragraphs and sub-paragraphs, footnotes), wherever it sits.
  *
  * Rules (ARCHITECTURE.md, principle 3):
  * - every identified node has an id; a node without one gets a fresh one;
@@ -47,14 +48,18 @@ export interface IdentifiedNode {
   node: PMNode;
 }
 
-/** Every identified node in document order. */
+/**
+ * Every identified node in document order, at any depth (a footnote inside a paragraph of a
+ * section of an annex included).
+ */
 export function identifiedNodes(doc: PMNode): IdentifiedNode[] {
   const out: IdentifiedNode[] = [];
   doc.descendants((node, pos) => {
     if (IDENTIFIED_NODE_TYPES.has(node.type.name)) {
       out.push({ id: (node.attrs['id'] as string | null) ?? null, pos, node });
     }
-    return node.type.name === 'doc' || node.type.name === 'chapter';
+    // Only nodes with children can hold identified nodes (text blocks hold footnotes).
+    return node.childCount > 0 && !node.isText;
   });
   return out;
 }

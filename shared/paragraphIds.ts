@@ -1,5 +1,5 @@
 /**
- * ProseMirror plugin that keeps chapter and paragraph ids present and unique (rules in ids.ts).
+ * ProseMirror plugin that keeps every identified node's id present and unique (rules in ids.ts).
  * Runs in every editor; the server applies the same planIdRepairs when it creates documents.
  *
  * Merging two paragraphs (Backspace at the start of the lower one, Delete at the end of the
@@ -18,6 +18,7 @@
 import type { Node as PMNode } from 'prosemirror-model';
 import { type EditorState, Plugin, PluginKey, type Transaction } from 'prosemirror-state';
 import { identifiedNodes, planIdRepairs } from './ids.js';
+import { isTextBlock } from './schema.js';
 
 export const paragraphIdsKey = new PluginKey('paragraphIds');
 
@@ -44,10 +45,9 @@ function emptyJoin(
   const { selection } = oldState;
   const caretIn = selection.$from.parent;
   // Cheap first (this runs on every local change): a caret in an empty paragraph.
-  if (!selection.empty || caretIn.type.name !== 'paragraph' || caretIn.content.size !== 0)
-    return null;
-  const oldParas = identifiedNodes(oldState.doc).filter((n) => n.node.type.name === 'paragraph');
-  const newParas = identifiedNodes(newState.doc).filter((n) => n.node.type.name === 'paragraph');
+  if (!selection.empty || !isTextBlock(caretIn) || caretIn.content.size !== 0) return null;
+  const oldParas = identifiedNodes(oldState.doc).filter((n) => isTextBlock(n.node));
+  const newParas = identifiedNodes(newState.doc).filter((n) => isTextBlock(n.node));
   if (newParas.length !== oldParas.length - 1) return null;
   // The caret's paragraph and its neighbour: adjacent siblings, both empty.
   const at = oldParas.findIndex((n) => n.pos === selection.$from.before());

@@ -31,6 +31,8 @@ import {
 } from '../../shared/consensus.js';
 import { computeNumbering } from '../../shared/numbering.js';
 import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
+import { isTextBlock } from '../../shared/schema.js';
+import { negotiatedText } from '../../shared/text.js';
 import { can, HttpError } from '../auth/policy.js';
 import { afterConsensusCommit } from '../consensus/publish.js';
 import { reportToProseMirror } from '../reports.js';
@@ -84,9 +86,11 @@ async function paragraphsOf(
     const numbers = computeNumbering(doc).paragraphs;
     const out = new Map<string, ParagraphInfo>();
     doc.descendants((node) => {
-      if (node.type.name !== 'paragraph') return true;
+      if (!isTextBlock(node)) return !node.isTextblock;
       const id = node.attrs['id'] as string | null;
-      if (id) out.set(id, { text: node.textContent, citation: numbers.get(id)?.citation ?? id });
+      if (id) {
+        out.set(id, { text: negotiatedText(node).text, citation: numbers.get(id)?.citation ?? id });
+      }
       return false;
     });
     return out;

@@ -22,6 +22,8 @@ import {
   type SavedClock,
   type ServerNotice,
 } from '../../shared/protocol.js';
+import { SCHEMA_VERSION } from '../../shared/schema.js';
+import { upgradeDocument } from '../../shared/upgrade.js';
 import type { ClientBinding, Storage, StoredDocument } from '../storage/types.js';
 import { binaryFrame } from './frame.js';
 import { GUARDED, LockGuard } from './locks.js';
@@ -235,9 +237,17 @@ export class LiveReport {
     return this.doc!;
   }
 
+  /**
+   * Makes `doc` the live document. A document stored by an older schema is upgraded here, as the
+   * server's own change (stored and relayed like any other): see shared/upgrade.ts.
+   */
   private adopt(doc: Y.Doc): void {
     doc.on('update', this.onDocUpdate);
     this.doc = doc;
+    const from = upgradeDocument(doc);
+    if (from < SCHEMA_VERSION) {
+      this.deps.log.info({ report: this.id, from, to: SCHEMA_VERSION }, 'document upgraded');
+    }
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {

@@ -147,7 +147,7 @@ export function reportXml(doc: Y.Doc): string {
   return reportFragment(doc).toString();
 }
 
-/** Ids of every paragraph element, in document order. */
+/** Ids of every paragraph element, in document order (in every container). */
 export function paragraphIds(doc: Y.Doc): string[] {
   const out: string[] = [];
   for (const node of reportFragment(doc).createTreeWalker(
@@ -169,13 +169,42 @@ export function paragraphs(doc: Y.Doc): Y.XmlElement[] {
   return out;
 }
 
-/** The paragraph's Y.XmlText, created if the paragraph is empty. */
+/**
+ * The paragraph's FIRST text run, created at the start if there is none. A paragraph is not one
+ * Y.XmlText: an inline footnote (a Y.XmlElement) splits its text into runs around it. Insert at
+ * 0 here for "the start of the paragraph"; use lastTextRun to append, paragraphString to read.
+ */
 export function paragraphText(p: Y.XmlElement): Y.XmlText {
   const first = p.get(0);
   if (first instanceof Y.XmlText) return first;
   const text = new Y.XmlText();
   p.insert(0, [text]);
   return text;
+}
+
+/** The paragraph's last text run (after its last footnote), created at the end if needed. */
+export function lastTextRun(p: Y.XmlElement): Y.XmlText {
+  const last = p.length > 0 ? p.get(p.length - 1) : null;
+  if (last instanceof Y.XmlText) return last;
+  const text = new Y.XmlText();
+  p.insert(p.length, [text]);
+  return text;
+}
+
+/** The paragraph's plain text, every run in order, a footnote's text where it stands. */
+export function paragraphString(p: Y.XmlElement): string {
+  return p
+    .toArray()
+    .map((child) =>
+      child instanceof Y.XmlText
+        ? (child.toDelta() as Array<{ insert: unknown }>)
+            .map((op) => (typeof op.insert === 'string' ? op.insert : ''))
+            .join('')
+        : child instanceof Y.XmlElement
+          ? paragraphString(child)
+          : '',
+    )
+    .join('');
 }
 
 /** A new paragraph element (as y-prosemirror stores one) holding `text`. */

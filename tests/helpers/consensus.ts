@@ -10,7 +10,7 @@ import type {
   SilenceView,
   StatusView,
 } from '../../shared/consensus.js';
-import { paragraphs, paragraphText, serverDoc } from './clients.js';
+import { lastTextRun, paragraphs, serverDoc } from './clients.js';
 import { json } from './comments.js';
 import type { TestServer, TestUser } from './server.js';
 
@@ -120,7 +120,7 @@ export async function appendToParagraph(
   const doc = await serverDoc(server, reportId);
   const p = paragraphs(doc).find((e) => e.getAttribute('id') === pid);
   if (!p) throw new Error(`no paragraph ${pid}`);
-  const t = paragraphText(p);
+  const t = lastTextRun(p);
   doc.transact(() => t.insert(t.length, text));
   // Let the append reach storage before the test goes on.
   await new Promise((r) => setTimeout(r, 20));

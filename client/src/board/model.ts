@@ -45,7 +45,13 @@ export function boardChapters(
     paragraphs: c.paragraphIds.map((id) => {
       const p = index.paragraphs.get(id)!;
       const stored = statusOf(id);
-      return { id, citation: p.citation, text: p.text, stored, shown: shownStatus(stored, p.text) };
+      return {
+        id,
+        citation: p.citation,
+        text: p.text,
+        stored,
+        shown: shownStatus(stored, p.negotiated),
+      };
     }),
   }));
 }

@@ -7,6 +7,7 @@
 import type { Node as PMNode } from 'prosemirror-model';
 import { Plugin, PluginKey } from 'prosemirror-state';
 import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
+import { isTextBlock } from '../../../shared/schema.js';
 
 export interface BadgeInfo {
   open: number;
@@ -60,8 +61,7 @@ function build(
 ): DecorationSet {
   const decorations: Decoration[] = [];
   doc.descendants((node, pos) => {
-    if (node.type.name !== 'paragraph')
-      return node.type.name === 'doc' || node.type.name === 'chapter';
+    if (!isTextBlock(node)) return !node.isTextblock;
     const id = node.attrs['id'] as string | null;
     const badge = id ? info.get(id) : undefined;
     if (!id || !badge || badge.open === 0) return false;

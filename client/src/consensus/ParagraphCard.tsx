@@ -46,7 +46,7 @@ export function ParagraphCard(props: {
   }
 
   const stored = store.statusOf(id);
-  const shown = shownStatus(stored, para.text);
+  const shown = shownStatus(stored, para.negotiated);
   const silence = store.silenceOf(id);
   const locked = LOCKED_STATUSES.has(stored) || silence !== null;
   const canMove =
@@ -74,7 +74,7 @@ export function ParagraphCard(props: {
               : 'Agreed text is locked. Only the chair can reopen it, with a reason.'}
           </p>
         ) : null}
-        {hasBrackets(para.text) ? (
+        {hasBrackets(para.negotiated) ? (
           <p class="consensus-warning">
             The text still has square brackets: it cannot be declared agreed until they are removed.
           </p>

@@ -27,6 +27,8 @@ import {
   STATUS_SHORT,
   scanBrackets,
 } from '../../../shared/consensus.js';
+import { isTextBlock } from '../../../shared/schema.js';
+import { negotiatedText } from '../../../shared/text.js';
 import { dropHistoryStep, lockedInHistoryStep, type RefuseHistory } from './history.js';
 
 /** What the plugin shows; replaced as a whole by setConsensus. */
@@ -60,23 +62,6 @@ export function shownStatus(stored: ParagraphStatus, text: string): ParagraphSta
   if (stored !== DEFAULT_STATUS) return stored;
   const scan = scanBrackets(text);
   return scan.pairs.length > 0 || scan.unbalanced.length > 0 ? 'bracketed' : stored;
-}
-
-/** The paragraph's text as scanned (a non-text inline counts as one character) and where each character is. */
-function textWithPositions(node: PMNode, pos: number): { text: string; at: number[] } {
-  let text = '';
-  const at: number[] = [];
-  node.forEach((child, offset) => {
-    if (!child.isText) {
-      text += '\uFFFC';
-      at.push(-1);
-      return;
-    }
-    const t = child.text ?? '';
-    for (let i = 0; i < t.length; i++) at.push(pos + 1 + offset + i);
-    text += t;
-  });
-  return { text, at };
 }
 
 function bracketDecorations(text: string, at: number[], out: Decoration[]): boolean {
@@ -139,10 +124,9 @@ function build(
 ): DecorationSet {
   const decorations: Decoration[] = [];
   doc.descendants((node, pos) => {
-    if (node.type.name !== 'paragraph')
-      return node.type.name === 'doc' || node.type.name === 'chapter';
+    if (!isTextBlock(node)) return !node.isTextblock;
     const id = node.attrs['id'] as string | null;
-    const { text, at } = textWithPositions(node, pos);
+    const { text, at } = negotiatedText(node, pos);
     const bracketed = bracketDecorations(text, at, decorations);
     if (!id) return false;
     const stored = info.statuses.get(id) ?? DEFAULT_STATUS;
@@ -189,8 +173,7 @@ function fromYjs(tr: Transaction): boolean {
 function paragraphsById(doc: PMNode, wanted: ReadonlySet<string>): Map<string, PMNode[]> {
   const out = new Map<string, PMNode[]>();
   doc.descendants((node) => {
-    if (node.type.name !== 'paragraph')
-      return node.type.name === 'doc' || node.type.name === 'chapter';
+    if (!isTextBlock(node)) return !node.isTextblock;
     const id = node.attrs['id'] as string | null;
     if (id && wanted.has(id)) {
       const list = out.get(id);
@@ -247,7 +230,7 @@ function lockedBetween(state: EditorState, from: number, to: number): string | n
   let hit: string | null = null;
   state.doc.nodesBetween(from, to, (node) => {
     if (hit) return false;
-    if (node.type.name !== 'paragraph') return true;
+    if (!isTextBlock(node)) return true;
     const id = node.attrs['id'] as string | null;
     if (id && locked.has(id)) hit = id;
     return false;

@@ -1,7 +1,7 @@
 /** Editing commands of the report editor (beyond prosemirror-commands' baseKeymap). */
 import { splitBlockAs } from 'prosemirror-commands';
 import type { Command } from 'prosemirror-state';
-import { MAX_PARAGRAPH_LEVEL } from '../../../shared/schema.js';
+import { isTextBlock, MAX_PARAGRAPH_LEVEL } from '../../../shared/schema.js';
 
 /**
  * Moves every paragraph touched by the selection `delta` levels deeper (Tab: +1) or shallower
@@ -13,7 +13,7 @@ export function shiftParagraphLevel(delta: number): Command {
     const { from, to } = state.selection;
     const targets: { pos: number; level: number }[] = [];
     state.doc.nodesBetween(from, to, (node, pos) => {
-      if (node.type.name === 'paragraph') {
+      if (isTextBlock(node)) {
         const level = Number(node.attrs['level']) || 0;
         targets.push({ pos, level });
         return false;
@@ -42,7 +42,7 @@ export function shiftParagraphLevel(delta: number): Command {
 export const splitParagraph: Command = (state, dispatch) => {
   const { $from, empty } = state.selection;
   const paragraph = $from.parent;
-  if (paragraph.type.name !== 'paragraph') return false;
+  if (!isTextBlock(paragraph)) return false;
   const level = Number(paragraph.attrs['level']) || 0;
   if (empty && paragraph.content.size === 0 && level > 0) {
     return shiftParagraphLevel(-1)(state, dispatch);

@@ -1,5 +1,6 @@
 /**
- * Paragraph numbers ("13.", "(a)", "(i)") and chapter numerals ("III.") in the margin.
+ * Numbers in the margin: paragraphs ("13.", "(a)", "(i)"), chapter numerals ("III."), section
+ * letters ("A."), annex names ("Annex II") and footnote numbers, all from numberNodes.
  *
  * Numbers come from shared/numbering.ts (document order, never stored) and are shown as node
  * decorations: a `data-num` attribute that the stylesheet renders with `::before`, so the
@@ -21,37 +22,40 @@ export const numberingKey = new PluginKey<NumberingState>('numbering');
 function build(doc: PMNode): NumberingState {
   const numbering = computeNumbering(doc);
   const decorations: Decoration[] = [];
-  doc.forEach((node, offset) => {
-    if (node.type.name === 'title') {
-      if (node.content.size === 0) {
-        decorations.push(Decoration.node(offset, offset + node.nodeSize, { class: 'is-empty' }));
-      }
-      return;
+  const empty = (node: PMNode) => (node.content.size === 0 ? { class: 'is-empty' } : {});
+  const title = doc.firstChild;
+  if (title && title.content.size === 0) {
+    decorations.push(Decoration.node(0, title.nodeSize, { class: 'is-empty' }));
+  }
+  for (const entry of numbering.nodes) {
+    const node = doc.nodeAt(entry.pos);
+    if (!node) continue;
+    if (node.isTextblock) {
+      decorations.push(
+        Decoration.node(entry.pos, entry.pos + node.nodeSize, {
+          'data-num': entry.label,
+          'data-cite': entry.citation,
+          ...empty(node),
+        }),
+      );
+    } else if (node.isInline) {
+      // A footnote: its number shown before its text (the stylesheet sets it as a superscript).
+      decorations.push(
+        Decoration.node(entry.pos, entry.pos + node.nodeSize, { 'data-num': entry.label }),
+      );
+    } else {
+      // A container: its number on its heading (first child), e.g. "III.", "A.", "Annex II".
+      const heading = node.firstChild;
+      if (!heading) continue;
+      const pos = entry.pos + 1;
+      decorations.push(
+        Decoration.node(pos, pos + heading.nodeSize, {
+          'data-num': entry.label,
+          ...empty(heading),
+        }),
+      );
     }
-    if (node.type.name !== 'chapter') return;
-    const numeral = numbering.chapters.get(offset);
-    node.forEach((child, childOffset) => {
-      const pos = offset + 1 + childOffset;
-      const empty = child.content.size === 0;
-      if (child.type.name === 'chapter_heading') {
-        decorations.push(
-          Decoration.node(pos, pos + child.nodeSize, {
-            'data-num': numeral ? `${numeral}.` : '',
-            ...(empty ? { class: 'is-empty' } : {}),
-          }),
-        );
-      } else if (child.type.name === 'paragraph') {
-        const number = numbering.byPos.get(pos);
-        decorations.push(
-          Decoration.node(pos, pos + child.nodeSize, {
-            'data-num': number?.label ?? '',
-            'data-cite': number?.citation ?? '',
-            ...(empty ? { class: 'is-empty' } : {}),
-          }),
-        );
-      }
-    });
-  });
+  }
   return { numbering, decorations: DecorationSet.create(doc, decorations) };
 }
 

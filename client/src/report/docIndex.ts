@@ -5,6 +5,8 @@
  */
 import type { Node as PMNode } from 'prosemirror-model';
 import { computeNumbering } from '../../../shared/numbering.js';
+import { isTextBlock } from '../../../shared/schema.js';
+import { negotiatedText } from '../../../shared/text.js';
 
 export interface ParagraphInfo {
   id: string;
@@ -13,6 +15,8 @@ export interface ParagraphInfo {
   /** "13", "13 (a)". */
   citation: string;
   text: string;
+  /** The text the bracket scan reads (references masked, footnotes in place: shared/text.ts). */
+  negotiated: string;
   /** Index into `DocIndex.chapters` (-1: outside any chapter). */
   chapter: number;
 }
@@ -20,7 +24,7 @@ export interface ParagraphInfo {
 export interface ChapterInfo {
   /** The chapter node's id ('' when it has none yet). */
   id: string;
-  /** "III" */
+  /** "III", "annex I" ('' for front matter, preamble and operative part). */
   numeral: string;
   heading: string;
   /** Its paragraphs' ids, in order. */
@@ -34,44 +38,49 @@ export interface DocIndex {
 
 export const EMPTY_INDEX: DocIndex = { paragraphs: new Map(), chapters: [] };
 
+/** Top-level parts that group paragraphs on the board, and their names when they have no heading. */
+const PART_NAMES: Readonly<Record<string, string>> = {
+  preamble: 'Preamble',
+  operative: 'Operative part',
+};
+
 export function indexDoc(doc: PMNode | null): DocIndex {
   if (!doc) return EMPTY_INDEX;
   const numbering = computeNumbering(doc);
   const paragraphs = new Map<string, ParagraphInfo>();
   const chapters: ChapterInfo[] = [];
   let index = 0;
-  let chapter: ChapterInfo | null = null;
-  doc.descendants((node, pos) => {
-    const type = node.type.name;
-    if (type === 'chapter') {
-      chapter = {
-        id: (node.attrs['id'] as string | null) ?? '',
-        numeral: numbering.chapters.get(pos) ?? '',
-        heading: '',
-        paragraphIds: [],
-      };
-      chapters.push(chapter);
-      return true;
-    }
-    if (type === 'chapter_heading') {
-      if (chapter) chapter.heading = node.textContent;
+  // Every top-level part that holds paragraphs (front matter, chapter, preamble, operative
+  // part, annex) is a "chapter" of the index: the board groups paragraphs by it.
+  doc.forEach((part, offset) => {
+    if (part.isTextblock) return;
+    const entry = numbering.nodeAt.get(offset);
+    const headed = part.firstChild && part.firstChild.isTextblock && !isTextBlock(part.firstChild);
+    const chapter: ChapterInfo = {
+      id: entry?.id ?? '',
+      numeral: entry && entry.kind !== 'front_matter' ? entry.citation : '',
+      heading: headed ? part.firstChild.textContent : (PART_NAMES[part.type.name] ?? ''),
+      paragraphIds: [],
+    };
+    chapters.push(chapter);
+    part.descendants((node, pos) => {
+      if (!isTextBlock(node)) return !node.isTextblock;
+      const id = node.attrs['id'] as string | null;
+      // A duplicated id (repaired a moment later) counts where it first occurs.
+      if (id && !paragraphs.has(id)) {
+        paragraphs.set(id, {
+          id,
+          index,
+          citation: numbering.byPos.get(offset + 1 + pos)?.citation ?? '',
+          text: node.textContent,
+          negotiated: negotiatedText(node).text,
+          chapter: chapters.length - 1,
+        });
+        chapter.paragraphIds.push(id);
+      }
+      index++;
       return false;
-    }
-    if (type !== 'paragraph') return type === 'doc';
-    const id = node.attrs['id'] as string | null;
-    // A duplicated id (repaired a moment later) counts where it first occurs.
-    if (id && !paragraphs.has(id)) {
-      paragraphs.set(id, {
-        id,
-        index,
-        citation: numbering.byPos.get(pos)?.citation ?? '',
-        text: node.textContent,
-        chapter: chapter ? chapters.length - 1 : -1,
-      });
-      chapter?.paragraphIds.push(id);
-    }
-    index++;
-    return false;
+    });
   });
   return { paragraphs, chapters };
 }

@@ -6,7 +6,7 @@
 import { Fragment, type Node as PMNode } from 'prosemirror-model';
 import { TextSelection } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
-import { schema } from '../../../shared/schema.js';
+import { isTextBlock, schema } from '../../../shared/schema.js';
 
 /** The paragraph with `paragraphId` in `doc`: its position and content size. */
 export function findParagraph(
@@ -16,7 +16,7 @@ export function findParagraph(
   let found: { pos: number; size: number } | null = null;
   doc.descendants((node, pos) => {
     if (found) return false;
-    if (node.type.name === 'paragraph') {
+    if (isTextBlock(node)) {
       if (node.attrs['id'] === paragraphId) found = { pos, size: node.content.size };
       return false;
     }
@@ -70,7 +70,7 @@ export function paragraphIdAt(view: EditorView, pos: number): string | null {
   const $from = doc.resolve(Math.min(Math.max(pos, 0), doc.content.size));
   for (let d = $from.depth; d > 0; d--) {
     const node = $from.node(d);
-    if (node.type.name === 'paragraph') return (node.attrs['id'] as string | null) ?? null;
+    if (isTextBlock(node)) return (node.attrs['id'] as string | null) ?? null;
   }
   return null;
 }

@@ -7,6 +7,7 @@ import { computed, type ReadonlySignal, signal } from '@preact/signals';
 import type { Node as PMNode } from 'prosemirror-model';
 import { type EditorState, Plugin } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
+import { isTextBlock } from '../../../shared/schema.js';
 import { sameItems } from '../ui/signals.js';
 import { type DocIndex, indexDoc } from './docIndex.js';
 
@@ -18,7 +19,7 @@ export function cursorParagraphOf(state: EditorState): string | null {
   const $from = state.selection.$from;
   for (let d = $from.depth; d > 0; d--) {
     const node = $from.node(d);
-    if (node.type.name === 'paragraph') return (node.attrs['id'] as string | null) ?? null;
+    if (isTextBlock(node)) return (node.attrs['id'] as string | null) ?? null;
   }
   return null;
 }
@@ -28,7 +29,7 @@ export function selectedParagraphIds(state: EditorState): string[] {
   const { from, to } = state.selection;
   const out: string[] = [];
   state.doc.nodesBetween(from, to, (node) => {
-    if (node.type.name === 'paragraph') {
+    if (isTextBlock(node)) {
       const id = node.attrs['id'] as string | null;
       if (id && !out.includes(id)) out.push(id);
       return false;
