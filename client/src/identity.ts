@@ -1,7 +1,7 @@
 /**
  * Who "I" am in presence, and how a person's role and State read. The name and colour come from
  * the account (GET /api/me), the role and State from the membership in the report's group: the
- * server stamps exactly the same object onto what others see, so it relays ours unchanged.
+ * server stamps exactly the same object onto what others see, so it forwards ours unchanged.
  */
 import type { Me } from '../../shared/api.js';
 import type { PresenceUser } from '../../shared/protocol.js';

@@ -4,8 +4,9 @@
  * waits for fsync: about 0.25 ms on our VMs, and then the main thread commits itself (see
  * SqliteStorage.flush); on a busy disk fsync takes tens of milliseconds, and on the main thread
  * that wait would stop every socket of every report. Here it stops nothing but this thread, and
- * the main thread keeps relaying, validating and collecting the next batch meanwhile. Relay still
- * waits for the commit: the durability barrier is the same wherever a batch is committed.
+ * the main thread keeps broadcasting, validating and collecting the next batch meanwhile. A
+ * broadcast still waits for the commit: the durability barrier is the same wherever a batch is
+ * committed.
  *
  * Protocol (structured messages): the main thread sends `WriterBatch`, the worker answers each
  * with `WriterResult` carrying the same id, in order. `{ close: true }` closes the connection and

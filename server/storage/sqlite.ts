@@ -150,7 +150,7 @@ export class SqliteStorage extends SqlStorage {
    * Where: a durable commit costs about 0.25 ms of fsync here. When updates are few (a room where
    * one person types), the main thread is the cheapest place: nothing else is waiting while it
    * commits, and a hand-off to another thread and back costs two wake-ups per batch, more CPU
-   * than the commit itself, and adds delay before relay. When updates come one after another (a
+   * than the commit itself, and adds delay before the broadcast. When updates come one after another (a
    * busy room), a commit on the main thread would hold up the next ones, so the writer thread
    * (sqlite-writer.ts) commits while the main thread keeps reading, applying and gathering the
    * next batch. And a slow disk (fsync taking milliseconds) always sends batches to the thread.

@@ -248,7 +248,7 @@ export interface Appended {
   /**
    * True for the report's last append in the commit that made it durable: every append of the
    * report up to this one is durable now, and nothing of it is still in that commit. (The report
-   * relays the updates of one commit together, on this signal.)
+   * broadcasts the updates of one commit together, on this signal.)
    */
   lastOfCommit: boolean;
 }

@@ -149,7 +149,7 @@ export class ReportSession {
     this.provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) => {
       authProtocol.readAuthMessage(decoder, this.doc, () => {});
     };
-    // Presence: send only our own state (the server relays nobody else's from us), throttled.
+    // Presence: send only our own state (the server forwards nobody else's from us), throttled.
     this.sendAwareness = this.provider._awarenessUpdateHandler;
     this.awareness.off('update', this.sendAwareness);
     this.provider._awarenessUpdateHandler = this.onAwarenessUpdate;
