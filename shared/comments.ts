@@ -2,7 +2,6 @@
  * Comment threads: the types client and server share, and the one rule for who may see a
  * thread. Threads point at a paragraph id, never at a number. No Node or DOM imports.
  */
-import type { PositionView, SilenceView, StatusView } from './consensus.js';
 import { type Role, roleCan } from './roles.js';
 
 export const THREAD_VISIBILITIES = ['group', 'delegation', 'chair'] as const;
@@ -74,13 +73,6 @@ export interface ThreadListResponse {
   /** Thread id → the caller's read marker; threads never read are absent. */
   reads: Record<string, ReadMarker>;
 }
-
-/** Pushed over the sync socket (MessageType.Event) to clients that may see it. */
-export type ReportEvent =
-  | { seq: number; type: 'thread'; thread: ThreadView }
-  | { seq: number; type: 'status'; status: StatusView }
-  | { seq: number; type: 'position'; position: PositionView }
-  | { seq: number; type: 'silence'; silence: SilenceView };
 
 /** Why a message is in someone's inbox: it mentions them, or it replies to their thread. */
 export type InboxReason = 'mention' | 'reply';

@@ -2,7 +2,8 @@
 import * as decoding from 'lib0/decoding';
 import type WebSocket from 'ws';
 import { paragraphNumbers } from '../../server/http/thread-routes.js';
-import type { InboxResponse, ReportEvent, ThreadView } from '../../shared/comments.js';
+import type { InboxResponse, ThreadView } from '../../shared/comments.js';
+import type { ReportEvent } from '../../shared/events.js';
 import { MessageType } from '../../shared/protocol.js';
 import { type TestServer, type TestUser, waitFor } from './server.js';
 

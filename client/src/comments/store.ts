@@ -9,12 +9,12 @@
  */
 import { batch, effect, signal, untracked } from '@preact/signals';
 import type {
-  ReportEvent,
   ThreadKind,
   ThreadListResponse,
   ThreadView,
   ThreadVisibility,
 } from '../../../shared/comments.js';
+import type { ReportEvent } from '../../../shared/events.js';
 import { ApiRequestError, request as call, errorMessage } from '../api.js';
 
 const enc = encodeURIComponent;

@@ -8,7 +8,6 @@
  * State lives in signals and is replaced, never mutated, as in the comment store.
  */
 import { batch, effect, signal, untracked } from '@preact/signals';
-import type { ReportEvent } from '../../../shared/comments.js';
 import {
   type ConsensusResponse,
   DEFAULT_STATUS,
@@ -21,6 +20,7 @@ import {
   type SilenceView,
   type StatusView,
 } from '../../../shared/consensus.js';
+import type { ReportEvent } from '../../../shared/events.js';
 import { request as call } from '../api.js';
 
 const enc = encodeURIComponent;

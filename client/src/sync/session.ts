@@ -8,7 +8,7 @@ import * as decoding from 'lib0/decoding';
 import * as authProtocol from 'y-protocols/auth';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import type { ReportEvent } from '../../../shared/comments.js';
+import type { ReportEvent } from '../../../shared/events.js';
 import {
   CloseCode,
   closeReasonText,
