@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, {
@@ -65,6 +66,17 @@ declare module 'fastify' {
 /** On shutdown, how long to wait for clients to answer the close frame. */
 const CLOSE_HANDSHAKE_WAIT_MS = 2000;
 
+/** At most this many characters of a client-supplied request id are kept. */
+export const REQUEST_ID_MAX = 64;
+const REQUEST_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${REQUEST_ID_MAX}}$`);
+let requestCounter = 0;
+
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && REQUEST_ID.test(given)) return given;
+  return `req-${(++requestCounter).toString(36)}`;
+}
+
 export interface ServerDeps {
   /** Storage to use instead of the configured one (tests wrap it to inject faults). */
   storage?: Storage;
@@ -74,7 +86,10 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   const app = Fastify({
     // Readable on a terminal, JSON otherwise; one line per request, routine reads at debug.
     ...fastifyLogging(config.logLevel),
-    requestIdHeader: 'x-request-id',
+    // A client's X-Request-Id is kept only when short and plain (it goes into logs and the
+    // audit log); anything else is replaced by the server's own id.
+    requestIdHeader: false,
+    genReqId: requestId,
 
     // Fastify's defaults strip properties that `additionalProperties: false` forbids and coerce
     // types (['a'] becomes 'a', 5 becomes '5'): refuse both with a 400 instead.
@@ -160,6 +175,8 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     }
   });
 
+  // Limits are taken where a route asks (the login), not on every route.
+  await app.register(fastifyRateLimit, { global: false });
   await app.register(authRoutes);
   await app.register(groupRoutes);
   await app.register(reportRoutes);

@@ -1,6 +1,9 @@
 /**
  * The audit log, in SQL both engines run. Append-only: each engine's triggers refuse UPDATE and
- * DELETE on audit_log (sqlite-migrations.ts, postgres-migrations.ts).
+ * DELETE on audit_log (sqlite-migrations.ts, postgres-migrations.ts), with one exception: an
+ * aggregate row (one per `bucket`, e.g. an account's refused logins in one window) may only have
+ * its `count` raised and its `last_at` moved on. What an unauthenticated client can make the
+ * server store is then bounded by buckets, not by requests.
  */
 import type { Db, Sql } from '../storage/sql.js';
 import type { AuditEvent, AuditRecord, AuditStore } from '../storage/types.js';
@@ -16,6 +19,8 @@ interface AuditRow {
   detail: string | null;
   ip: string | null;
   request_id: string | null;
+  count: number | null;
+  last_at: string | null;
 }
 
 function toAudit(r: AuditRow): AuditRecord {
@@ -27,11 +32,23 @@ function toAudit(r: AuditRow): AuditRecord {
     actor: r.actor,
     action: r.action,
     target: r.target,
-    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+    detail: withCount(r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null, r),
     ip: r.ip,
     requestId: r.request_id,
   };
 }
+
+/** An aggregate row reads with its count and last time in its detail. */
+function withCount(
+  detail: Record<string, unknown> | null,
+  r: AuditRow,
+): Record<string, unknown> | null {
+  if (r.count === null) return detail;
+  return { ...detail, attempts: Number(r.count), lastAt: r.last_at };
+}
+
+const COLUMNS =
+  'id, at, group_id, actor_id, actor, action, target, detail, ip, request_id, count, last_at';
 
 /** Writes one audit row in `q` (a command's transaction, or alone). */
 export async function writeAudit(q: Sql, e: AuditEvent): Promise<void> {
@@ -59,13 +76,40 @@ export class SqlAuditStore implements AuditStore {
     return writeAudit(this.db, event);
   }
 
+  /**
+   * Counts one more event in `bucket`'s row: written the first time (the event as given, count
+   * 1), afterwards only its count and last time change.
+   */
+  async countAudit(bucket: string, event: AuditEvent): Promise<void> {
+    await this.db.run(
+      `INSERT INTO audit_log
+         (at, group_id, actor_id, actor, action, target, detail, ip, request_id, bucket, count, last_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+       ON CONFLICT (bucket) DO UPDATE SET count = audit_log.count + 1, last_at =
+         CASE WHEN excluded.last_at > audit_log.last_at THEN excluded.last_at ELSE audit_log.last_at END`,
+      [
+        event.at,
+        event.groupId,
+        event.actorId,
+        event.actor,
+        event.action,
+        event.target,
+        event.detail ? JSON.stringify(event.detail) : null,
+        event.ip,
+        event.requestId,
+        bucket,
+        event.at,
+      ],
+    );
+  }
+
   async listAudit(
     groupId: string,
     options: { limit: number; beforeId?: number },
   ): Promise<AuditRecord[]> {
     // The group's own events, and the account events (logins, password changes) of its members.
     const rows = await this.db.all<AuditRow>(
-      `SELECT id, at, group_id, actor_id, actor, action, target, detail, ip, request_id
+      `SELECT ${COLUMNS}
        FROM audit_log WHERE id < ? AND (
          group_id = ? OR (group_id IS NULL AND (
            actor_id IN (SELECT user_id FROM memberships WHERE group_id = ?)

@@ -1,8 +1,21 @@
 /**
- * Sliding-window counters for login attempts, per account and per client address. In memory:
- * one process. (A scaled-out deployment moves these counters to Redis with the relay.)
+ * Login limits. Both are taken before the (slow, deliberately expensive) password check, so
+ * requests sent in parallel cannot all reach it:
+ * - per client address (an IPv6 client per /64): every attempt, through @fastify/rate-limit,
+ *   whose store is what a scaled-out deployment swaps for Redis;
+ * - per account: failures only. A slot is reserved before the check and kept if the password
+ *   was wrong; a success clears the account. @fastify/rate-limit's stores cannot give a slot
+ *   back, so this counter is ours, behind the same two calls a Redis version would implement.
  */
-export class SlidingWindow {
+import { normalizeIP } from '@fastify/rate-limit';
+
+/** The key an address is limited under: IPv4 as is (also when IPv4-mapped), IPv6 by its /64. */
+export function addressKey(ip: string): string {
+  return normalizeIP(ip, 64);
+}
+
+/** Failures per key in a sliding window, reserved before the outcome is known. */
+export class FailureLimit {
   private readonly hits = new Map<string, number[]>();
 
   constructor(
@@ -17,20 +30,20 @@ export class SlidingWindow {
     return list;
   }
 
-  /** Milliseconds until `key` may try again; 0 when it may now. */
-  retryAfter(key: string, now = Date.now()): number {
+  /**
+   * Takes a slot for one attempt: 0 when taken (the attempt may go ahead), else the milliseconds
+   * until one frees up (nothing taken). Synchronous, so parallel requests are counted in order.
+   */
+  reserve(key: string, now = Date.now()): number {
     const list = this.recent(key, now);
-    if (list.length < this.limit) return 0;
-    return this.windowMs - (now - list[list.length - this.limit]!);
-  }
-
-  record(key: string, now = Date.now()): void {
-    const list = this.recent(key, now);
+    if (list.length >= this.limit) return this.windowMs - (now - list[list.length - this.limit]!);
     list.push(now);
     this.hits.set(key, list);
     if (this.hits.size > 100_000) this.prune(now);
+    return 0;
   }
 
+  /** The attempt succeeded: the account starts afresh. */
   clear(key: string): void {
     this.hits.delete(key);
   }

@@ -11,7 +11,7 @@ import {
   verifyPassword,
 } from '../auth/passwords.js';
 import { HttpError } from '../auth/policy.js';
-import { SlidingWindow } from '../auth/rate-limit.js';
+import { addressKey, FailureLimit } from '../auth/rate-limit.js';
 import { hashToken, newId } from '../auth/tokens.js';
 import { ConflictError, type UserRecord } from '../storage/types.js';
 
@@ -64,8 +64,34 @@ export function conflictToHttp(err: unknown): never {
 
 export async function authRoutes(app: FastifyInstance): Promise<void> {
   const { storage, sessions, config } = app;
-  const perAccount = new SlidingWindow(config.loginFailuresPerAccount, WINDOW_MS);
-  const perAddress = new SlidingWindow(config.loginAttemptsPerAddress, WINDOW_MS);
+  const perAccount = new FailureLimit(config.loginFailuresPerAccount, WINDOW_MS);
+  const perAddress = app.createRateLimit({
+    max: config.loginAttemptsPerAddress,
+    timeWindow: WINDOW_MS,
+    keyGenerator: (req) => addressKey(req.ip),
+  });
+
+  /**
+   * A refused login is counted in one audit row per account (or address), action and window:
+   * an unauthenticated client cannot grow the log by repeating itself.
+   */
+  async function auditRefused(
+    req: FastifyRequest,
+    action: 'login.failure' | 'login.throttled',
+    by: { account: string } | { address: string },
+  ): Promise<void> {
+    const window = Math.floor(Date.now() / WINDOW_MS);
+    const [scope, subject] = 'account' in by ? ['account', by.account] : ['address', by.address];
+    await storage.countAudit(
+      `${action}:${scope}:${window}:${subject}`,
+      app.auditEvent(req, {
+        action,
+        groupId: null,
+        target: 'account' in by ? by.account : null,
+        detail: { by: scope },
+      }),
+    );
+  }
 
   async function startSession(reply: FastifyReply, userId: string) {
     const { token } = await sessions.create(userId);
@@ -109,32 +135,23 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const email = req.body.email.trim().toLowerCase();
-      const wait = Math.max(perAccount.retryAfter(email), perAddress.retryAfter(req.ip));
-      if (wait > 0) {
-        reply.header('retry-after', String(Math.ceil(wait / 1000)));
-        await storage.appendAudit(
-          app.auditEvent(req, {
-            action: 'login.throttled',
-            groupId: null,
-            target: email,
-            detail: null,
-          }),
-        );
+      // Both limits are taken before the password check: parallel attempts are counted first.
+      const address = await perAddress(req);
+      if (!address.isAllowed && address.isExceeded) {
+        reply.header('retry-after', String(Math.max(1, address.ttlInSeconds)));
+        await auditRefused(req, 'login.throttled', { address: address.key });
         throw new HttpError(429, 'Too many login attempts. Try again later.');
       }
-      perAddress.record(req.ip);
+      const wait = perAccount.reserve(email);
+      if (wait > 0) {
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        await auditRefused(req, 'login.throttled', { account: email });
+        throw new HttpError(429, 'Too many login attempts. Try again later.');
+      }
       const user = await storage.getUserByEmail(email);
       const ok = await verifyPassword(user?.passwordHash ?? null, req.body.password);
       if (!user || !ok) {
-        perAccount.record(email);
-        await storage.appendAudit(
-          app.auditEvent(req, {
-            action: 'login.failure',
-            groupId: null,
-            target: email,
-            detail: null,
-          }),
-        );
+        await auditRefused(req, 'login.failure', { account: email });
         throw new HttpError(401, 'Email or password is incorrect.');
       }
       perAccount.clear(email);

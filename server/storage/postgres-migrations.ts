@@ -257,4 +257,31 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   CREATE TRIGGER position_history_no_truncate BEFORE TRUNCATE ON position_history
     FOR EACH STATEMENT EXECUTE FUNCTION concord_append_only('position history is append-only');`,
   },
+  {
+    version: 2,
+    name: 'audit aggregate rows: bucket, count, last_at',
+    // As SQLite's version 7: refused logins are counted in one row per bucket; the append-only
+    // trigger lets such a row's count rise and nothing else.
+    sql: `
+  ALTER TABLE audit_log ADD COLUMN bucket TEXT;
+  ALTER TABLE audit_log ADD COLUMN count BIGINT;
+  ALTER TABLE audit_log ADD COLUMN last_at TEXT;
+  CREATE UNIQUE INDEX audit_by_bucket ON audit_log(bucket);
+  CREATE FUNCTION concord_audit_count_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN
+    IF OLD.bucket IS NOT NULL
+      AND (NEW.id, NEW.at, NEW.group_id, NEW.actor_id, NEW.actor, NEW.action, NEW.target, NEW.detail, NEW.ip, NEW.request_id, NEW.bucket) IS NOT DISTINCT FROM
+          (OLD.id, OLD.at, OLD.group_id, OLD.actor_id, OLD.actor, OLD.action, OLD.target, OLD.detail, OLD.ip, OLD.request_id, OLD.bucket)
+      AND NEW.count > OLD.count AND NEW.last_at >= OLD.last_at THEN
+      RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'the audit log is append-only' USING ERRCODE = 'restrict_violation';
+  END
+  $fn$;
+  DROP TRIGGER audit_log_append_only ON audit_log;
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION concord_audit_count_only();
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION concord_append_only('the audit log is append-only');`,
+  },
 ];

@@ -179,6 +179,9 @@ export abstract class SqlStorage implements Storage {
   appendAudit(event: AuditEvent): Promise<void> {
     return this.audit.appendAudit(event);
   }
+  countAudit(bucket: string, event: AuditEvent): Promise<void> {
+    return this.audit.countAudit(bucket, event);
+  }
   listAudit(
     groupId: string,
     options: { limit: number; beforeId?: number },

@@ -275,4 +275,23 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
    INSERT INTO report_event_seqs (report_id, seq)
      SELECT report_id, MAX(seq) FROM report_events GROUP BY report_id;`,
   },
+  {
+    version: 7,
+    name: 'audit aggregate rows: bucket, count, last_at',
+    // Refused logins are counted in one row per bucket (account or address, and window) instead
+    // of a row per request. The append-only trigger lets such a row's count rise and nothing else.
+    sql: `ALTER TABLE audit_log ADD COLUMN bucket TEXT;
+   ALTER TABLE audit_log ADD COLUMN count INTEGER;
+   ALTER TABLE audit_log ADD COLUMN last_at TEXT;
+   CREATE UNIQUE INDEX audit_by_bucket ON audit_log(bucket);
+   DROP TRIGGER audit_log_no_update;
+   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+     WHEN NOT (OLD.bucket IS NOT NULL AND NEW.id IS OLD.id
+       AND NEW.at IS OLD.at AND NEW.group_id IS OLD.group_id AND NEW.actor_id IS OLD.actor_id
+       AND NEW.actor IS OLD.actor AND NEW.action IS OLD.action AND NEW.target IS OLD.target
+       AND NEW.detail IS OLD.detail AND NEW.ip IS OLD.ip AND NEW.request_id IS OLD.request_id
+       AND NEW.bucket IS OLD.bucket
+       AND NEW.count > OLD.count AND NEW.last_at >= OLD.last_at)
+     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+  },
 ];

@@ -345,6 +345,11 @@ export interface AccountStore {
 /** The audit log: append-only (the engines' triggers refuse updates and deletes). */
 export interface AuditStore {
   appendAudit(event: AuditEvent): Promise<void>;
+  /**
+   * One more event in the aggregate row `bucket` (written once, then only counted): how events an
+   * unauthenticated client can cause at will (refused logins) are logged without growing the log.
+   */
+  countAudit(bucket: string, event: AuditEvent): Promise<void>;
   /** The group's events and its members' account events, newest first. */
   listAudit(groupId: string, options: { limit: number; beforeId?: number }): Promise<AuditRecord[]>;
 }

@@ -50,6 +50,49 @@ contract('audit', (fresh, engine) => {
     assert.equal((await storage.listAudit(g.id, { limit: 10 }))[0]?.actor, 'contract test');
   });
 
+  test('an aggregate row: written once per bucket, then only its count rises', async () => {
+    const { storage } = await fresh();
+    const g = group();
+    await storage.createGroup(g, audit('group.create', g.id));
+    const u = user();
+    await storage.createUser(u, member(g.id, u.id, 'expert', 'India'), audit('user.create', g.id));
+    const db = (storage as SqlStorage).db;
+    const rows = async () =>
+      Number((await db.one<{ n: number | string }>('SELECT COUNT(*) AS n FROM audit_log'))!.n);
+    const before = await rows();
+    const first = { ...audit('login.failure', null, u.email), requestId: 'first' };
+    for (let i = 0; i < 30; i++)
+      await storage.countAudit(`login.failure:account:1:${u.email}`, {
+        ...first,
+        at: new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString(),
+        requestId: i === 0 ? 'first' : `later-${i}`,
+      });
+    await storage.countAudit('login.failure:account:2:' + u.email, first);
+    assert.equal(await rows(), before + 2, 'one row per bucket');
+    const listed = (await storage.listAudit(g.id, { limit: 10 })).filter(
+      (e) => e.action === 'login.failure',
+    );
+    assert.equal(listed.length, 2);
+    const counted = listed.find((e) => e.detail?.['attempts'] === 30);
+    assert.ok(counted, JSON.stringify(listed));
+    assert.equal(counted.requestId, 'first', 'the row keeps what it was written with');
+    assert.equal(counted.detail?.['lastAt'], '2030-01-01T00:00:29.000Z');
+    // Only the count may change, and only upwards; nothing else of it, and no other row.
+    await assert.rejects(
+      db.run("UPDATE audit_log SET actor = 'x' WHERE bucket IS NOT NULL"),
+      /append-only/,
+    );
+    await assert.rejects(
+      db.run('UPDATE audit_log SET count = count - 1 WHERE bucket IS NOT NULL'),
+      /append-only/,
+    );
+    await assert.rejects(
+      db.run('UPDATE audit_log SET count = 5 WHERE bucket IS NULL'),
+      /append-only/,
+    );
+    await assert.rejects(db.run('DELETE FROM audit_log WHERE bucket IS NOT NULL'), /append-only/);
+  });
+
   test('append-only: status and position histories refuse changes too', async () => {
     const { storage } = await fresh();
     const { reportId } = await groupWithReport(storage);
