@@ -80,6 +80,8 @@ function requestId(req: IncomingMessage): string {
 export interface ServerDeps {
   /** Storage to use instead of the configured one (tests wrap it to inject faults). */
   storage?: Storage;
+  /** Bytes queued to one sync socket before it is closed as too far behind (tests lower it). */
+  maxQueuedBytes?: number;
 }
 
 export async function buildServer(config: Config, deps: ServerDeps = {}): Promise<FastifyInstance> {
@@ -272,7 +274,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
         ),
       };
       // Listeners first, before anything is awaited: frames that arrive early are queued.
-      const conn = new SyncConnection(socket, reportId, saved, identity, log);
+      const conn = new SyncConnection(socket, reportId, saved, identity, log, deps.maxQueuedBytes);
       app.peers.add(conn);
       const eventsRaw = query[SyncParam.events];
       const eventsAfter =

@@ -60,6 +60,8 @@ export const CloseCode = {
   /** No longer a member of the report's group. */
   Removed: 4403,
   UnknownReport: 4404,
+  /** The client read too slowly: the bytes queued for it passed the limit. Reconnect to resync. */
+  TooFarBehind: 4408,
   /** The user's role changed: reconnect to continue with the new permissions. */
   RoleChanged: 4409,
   SchemaTooOld: 4426,
@@ -75,6 +77,7 @@ export const closeReasonText: Readonly<Record<number, string>> = {
   [CloseCode.UnknownReport]: 'This report does not exist.',
   [CloseCode.SessionEnded]: 'Your session has ended. Log in again to continue.',
   [CloseCode.Removed]: 'You are no longer a member of this group.',
+  [CloseCode.TooFarBehind]: 'This page fell too far behind the server. Reconnecting…',
   [CloseCode.RoleChanged]:
     'Your role in this group has changed. Reconnecting with your new permissions…',
   [CloseCode.SchemaTooOld]: 'Concord has been updated. Reload the page to continue editing.',

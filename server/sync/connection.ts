@@ -15,6 +15,7 @@ import type { DirectoryEntry } from './directory.js';
 import { ExpiryClock } from './expiry.js';
 import { binaryFrameStart, FrameSink } from './frame.js';
 import { type LiveReport, MalformedError, type Peer, RefusedError } from './live-report.js';
+import { SyncReplies } from './sync-replies.js';
 import { ProtocolError, parseClientMessage } from './wire.js';
 
 let nextConnectionId = 1;
@@ -40,6 +41,19 @@ const PRESENCE_PER_SECOND = 10;
 /** Refused writes audited per connection; later ones are counted in the log only. */
 const MAX_AUDITED_REFUSALS = 10;
 
+/**
+ * Bytes that may wait in one connection's outgoing queue (beyond what the kernel took) before it
+ * is closed with CloseCode.TooFarBehind: a reader that stops reading cannot make the server hold
+ * an unbounded backlog for it. Larger than any report's whole-document sync reply.
+ */
+export const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+
+/**
+ * After the close frame of a connection too far behind, how long it has to read up to it before
+ * its socket is destroyed (the close frame waits behind the backlog; destroying frees it).
+ */
+const TOO_FAR_BEHIND_GRACE_MS = 1000;
+
 /** Closes sockets whose session reached its absolute expiry (one timer for all of them). */
 const expiries = new ExpiryClock<SyncConnection>((conn) =>
   conn.close(CloseCode.SessionEnded, 'session expired'),
@@ -48,6 +62,7 @@ const expiries = new ExpiryClock<SyncConnection>((conn) =>
 export class SyncConnection implements Peer, DirectoryEntry {
   readonly id = nextConnectionId++;
   presenceClient: number | null = null;
+  readonly syncReplies = new SyncReplies();
   deferredPresence: { update: Uint8Array; frame: Uint8Array } | null = null;
   private report: LiveReport | null = null;
   private queue: Uint8Array[] | null = [];
@@ -67,6 +82,7 @@ export class SyncConnection implements Peer, DirectoryEntry {
     readonly savedClient: number | null,
     readonly identity: ConnectionIdentity,
     private readonly log: FastifyBaseLogger,
+    private readonly maxQueuedBytes = MAX_QUEUED_BYTES,
   ) {
     expiries.add(identity.sessionExpiresAt, this);
     this.sink = new FrameSink(socket);
@@ -93,6 +109,11 @@ export class SyncConnection implements Peer, DirectoryEntry {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Bytes written to this connection that the kernel has not taken yet. */
+  get queuedBytes(): number {
+    return this.sink.queuedBytes;
   }
 
   get userId(): string {
@@ -203,11 +224,15 @@ export class SyncConnection implements Peer, DirectoryEntry {
     // Not after a close frame (CLOSING): the protocol allows nothing more.
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
     if (!this.sink.write(frame)) this.send(payload);
+    else this.checkBacklog();
   }
 
   sendInParts(head: Uint8Array, body: Uint8Array): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
-    if (this.sink.writeParts(binaryFrameStart(head, body.length), body)) return;
+    if (this.sink.writeParts(binaryFrameStart(head, body.length), body)) {
+      this.checkBacklog();
+      return;
+    }
     const whole = new Uint8Array(head.length + body.length);
     whole.set(head);
     whole.set(body, head.length);
@@ -219,6 +244,19 @@ export class SyncConnection implements Peer, DirectoryEntry {
     this.socket.send(data, { binary: true }, (err) => {
       if (err) this.onClosed();
     });
+    this.checkBacklog();
+  }
+
+  /** Closes the connection when its outgoing queue has passed the limit (see MAX_QUEUED_BYTES). */
+  private checkBacklog(): void {
+    const queued = this.sink.queuedBytes;
+    if (queued <= this.maxQueuedBytes || this.closed) return;
+    this.log.warn(
+      { conn: this.id, report: this.reportId, user: this.userId, queued },
+      'reader too far behind; closing socket',
+    );
+    this.close(CloseCode.TooFarBehind, 'too far behind: reconnect to resync');
+    setTimeout(() => this.socket.terminate(), TOO_FAR_BEHIND_GRACE_MS).unref();
   }
 
   close(code: number, reason: string): void {

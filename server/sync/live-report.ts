@@ -27,6 +27,7 @@ import { upgradeDocument } from '../../shared/upgrade.js';
 import type { ClientBinding, Storage, StoredDocument } from '../storage/types.js';
 import { binaryFrame } from './frame.js';
 import { GUARDED, LockGuard } from './locks.js';
+import type { SyncReplies } from './sync-replies.js';
 import { checkUpdate, deletesSomethingNew } from './validate.js';
 import {
   type ClientMessage,
@@ -49,6 +50,8 @@ interface AwarenessChange {
 export interface Peer {
   /** Yjs clientID the peer asked Saved messages about, or null (stock clients). */
   readonly savedClient: number | null;
+  /** What this connection was already sent in answer to SyncStep1 (sync-replies.ts). */
+  readonly syncReplies: SyncReplies;
   /** Client ids whose content this peer has sent in this session. */
   readonly writtenClients: Set<number>;
   /** Awareness client ids this peer has published. */
@@ -523,7 +526,9 @@ export class LiveReport {
           throw new MalformedError((err as Error).message);
         }
         // Often the whole document (megabytes): sent as it is cached, never copied into a message.
-        const update = this.diffFor(message.stateVector);
+        const update = this.diffFor(
+          peer.syncReplies.baseFor(message.stateVector, this.stateVector()),
+        );
         this.afterDurable(() => peer.sendInParts(syncStep2Head(update.length), update));
         return;
       }
