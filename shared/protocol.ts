@@ -25,8 +25,11 @@ export const MessageType = {
 
 /** Something the server tells a Concord client's user (a refused change, a role change…). */
 export interface ServerNotice {
-  code: 'read-only' | 'foreign-client-id' | 'locked';
+  /** `presence-color` is not for the user: it gives the colour this report stamps on our presence. */
+  code: 'read-only' | 'foreign-client-id' | 'locked' | 'presence-color';
   message: string;
+  /** With `presence-color`: six-digit hex. */
+  color?: string;
 }
 
 /** URL path of the sync socket: `${SYNC_PATH}/${reportId}`. */

@@ -1,6 +1,7 @@
 /**
- * Who "I" am in presence, and how a person's role and State read. The name and colour come from
- * the account (GET /api/me), the role and State from the membership in the report's group: the
+ * Who "I" am in presence, and how a person's role and State read. The name comes from the account
+ * (GET /api/me), the colour from the report (the server's presence-color notice; the account's
+ * until it arrives), the role and State from the membership in the report's group: the
  * server stamps exactly the same object onto what others see, so it forwards ours unchanged.
  */
 import type { Me } from '../../shared/api.js';
@@ -15,8 +16,9 @@ export function presenceUser(
   user: Me['user'],
   role: Role,
   represents: string | null,
+  color: string | null = null,
 ): PresenceUser {
-  return { name: user.displayName, color: user.color, role, represents };
+  return { name: user.displayName, color: color ?? user.color, role, represents };
 }
 
 function clean(value: unknown): string | null {

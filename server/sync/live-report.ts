@@ -15,6 +15,7 @@ import * as random from 'lib0/random';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { LOCKED_EDIT_NOTICE } from '../../shared/consensus.js';
+import { distinctPresenceColor } from '../../shared/presence.js';
 import {
   encodeSaved,
   MessageType,
@@ -178,6 +179,8 @@ export class LiveReport {
   private pendingBinding: ClientBinding | undefined;
   /** Awareness client id → the user who first published with it in this report. */
   private readonly presenceOwners = new Map<number, string>();
+  /** User id → their presence colour in this report (distinct among those present). */
+  private readonly colors = new Map<string, string>();
   /** Presence entries changed since the last presence batch went out. */
   private readonly presenceDirty = new Set<number>();
   private presenceTimer: NodeJS.Timeout | null = null;
@@ -485,8 +488,12 @@ export class LiveReport {
     return Y.decodeStateVector(this.stateVector()).get(client) ?? 0;
   }
 
-  /** A new peer: greet it with our state vector and everyone's presence. */
+  /**
+   * A new peer: give it a presence colour nobody else present has, greet it with our state
+   * vector and everyone's presence.
+   */
   attach(peer: Peer): void {
+    this.assignColor(peer);
     this.peers.add(peer);
     peer.send(encodeSyncStep1(this.stateVector()));
     const states = this.awareness.getStates();
@@ -497,6 +504,30 @@ export class LiveReport {
         ),
       );
     }
+  }
+
+  /**
+   * A person keeps their colour while the report is open here, unless someone else present has
+   * it (it was free when they left); the peer is told, so its own chip shows what others see.
+   */
+  private assignColor(peer: Peer): void {
+    const taken = new Set<string>();
+    for (const other of this.peers) {
+      const color = other.userId !== peer.userId ? this.colors.get(other.userId) : undefined;
+      if (color) taken.add(color);
+    }
+    let color = this.colors.get(peer.userId);
+    if (!color || taken.has(color)) {
+      color = distinctPresenceColor(peer.userId, taken);
+      this.colors.set(peer.userId, color);
+    }
+    peer.identity.presence = { ...peer.identity.presence, color };
+    peer.notify({ code: 'presence-color', message: 'Your colour in this report', color });
+  }
+
+  /** The presence colour `userId` has in this report (none before they connected). */
+  colorOf(userId: string): string | undefined {
+    return this.colors.get(userId);
   }
 
   detach(peer: Peer): void {

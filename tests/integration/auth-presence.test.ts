@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { presenceColor } from '../../shared/presence.js';
 import type { PresenceUser } from '../../shared/protocol.js';
 import {
   awarenessMessage,
@@ -40,10 +39,13 @@ after(async () => {
   await server?.close();
 });
 
-function stamped(user: TestUser): PresenceUser {
+/** What the server stamps: the colour is the one the report gave the user (distinct there). */
+async function stamped(user: TestUser): Promise<PresenceUser> {
+  const color = await server.app.registry.withReport(reportId, (live) => live.colorOf(user.id));
+  assert.ok(color, `${user.displayName} has no colour in the report`);
   return {
     name: user.displayName,
-    color: presenceColor(user.id),
+    color,
     role: user.role,
     represents: user.represents,
   };
@@ -66,28 +68,31 @@ test('a client claiming to be the Chair appears with the name, role and State of
   });
   const id = liar.doc.clientID;
   await waitFor(() => presenceOf(watcher, id)?.['cursor'] !== undefined, 'the liar’s presence');
-  assert.deepEqual(presenceOf(watcher, id)?.['user'], stamped(expert));
+  assert.deepEqual(presenceOf(watcher, id)?.['user'], await stamped(expert));
   assert.deepEqual(presenceOf(watcher, id)?.['cursor'], { anchor: 1, head: 2 });
   await waitFor(() => entriesFor(raw, id).length > 0, 'the raw client to see it');
   for (const e of entriesFor(raw, id)) {
-    assert.deepEqual((e.state as { user: unknown }).user, stamped(expert));
+    assert.deepEqual((e.state as { user: unknown }).user, await stamped(expert));
   }
   // The server's own copy (sent to newcomers) is stamped too.
   const live = await server.app.registry.acquire(reportId);
-  assert.deepEqual((live.awareness.getStates().get(id) as { user: unknown }).user, stamped(expert));
+  assert.deepEqual(
+    (live.awareness.getStates().get(id) as { user: unknown }).user,
+    await stamped(expert),
+  );
   const late = await connectSynced(server, server.chair, reportId);
   await waitFor(() => presenceOf(late, id) !== null, 'a newcomer to see the presence');
-  assert.deepEqual(presenceOf(late, id)?.['user'], stamped(expert));
+  assert.deepEqual(presenceOf(late, id)?.['user'], await stamped(expert));
 
   // Extra fields inside `user` do not survive either, nor a state with no user at all.
   liar.provider.awareness.setLocalState({
-    user: { ...stamped(expert), name: 'Chair', isChair: true },
+    user: { ...(await stamped(expert)), name: 'Chair', isChair: true },
   });
   await waitFor(() => presenceOf(watcher, id)?.['cursor'] === undefined, 'the new state');
-  assert.deepEqual(presenceOf(watcher, id)?.['user'], stamped(expert));
+  assert.deepEqual(presenceOf(watcher, id)?.['user'], await stamped(expert));
   liar.provider.awareness.setLocalState({ typing: true });
   await waitFor(() => presenceOf(watcher, id)?.['typing'] === true, 'a state without user');
-  assert.deepEqual(presenceOf(watcher, id)?.['user'], stamped(expert));
+  assert.deepEqual(presenceOf(watcher, id)?.['user'], await stamped(expert));
 });
 
 test('a client cannot publish, change or remove another client’s presence', async () => {
@@ -112,7 +117,7 @@ test('a client cannot publish, change or remove another client’s presence', as
   const ownId = 55_555;
   attacker.send(awarenessMessage(ownId, 1, { cursor: null }));
   await waitFor(() => presenceOf(watcher, ownId) !== null, 'the attacker’s own presence');
-  assert.deepEqual(presenceOf(watcher, ownId)?.['user'], stamped(observer));
+  assert.deepEqual(presenceOf(watcher, ownId)?.['user'], await stamped(observer));
   // 3. …then tries the victim's id again.
   for (const state of spoofs) attacker.send(awarenessMessage(vid, clock++, state));
   // Barrier: the attacker's own next message arrives after everything it sent before.
@@ -124,7 +129,7 @@ test('a client cannot publish, change or remove another client’s presence', as
   await waitFor(() => entriesFor(raw, ownId).some((e) => e.clock === 2), 'the raw barrier');
 
   assert.deepEqual(presenceOf(watcher, vid)?.['cursor'], { anchor: 5, head: 5 });
-  assert.deepEqual(presenceOf(watcher, vid)?.['user'], stamped(expert));
+  assert.deepEqual(presenceOf(watcher, vid)?.['user'], await stamped(expert));
   assert.equal(watcher.provider.awareness.meta.get(vid)!.clock, clockBefore);
   assert.equal(entriesFor(raw, vid).filter((e) => e.clock > clockBefore).length, 0);
   const live = await server.app.registry.acquire(reportId);

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { presenceColor } from '../../shared/presence.js';
 import type { PresenceUser } from '../../shared/protocol.js';
 import { awarenessMessage, closeAll, RawClient } from '../helpers/auth.js';
 import { startTestServer, type TestServer, type TestUser, waitFor } from '../helpers/server.js';
@@ -15,9 +14,10 @@ after(async () => {
   await server?.close();
 });
 
-const stamped = (u: TestUser): PresenceUser => ({
+/** What the server stamps: the colour is the one the report gave the user (distinct there). */
+const stamped = async (u: TestUser, reportId: string): Promise<PresenceUser> => ({
   name: u.displayName,
-  color: presenceColor(u.id),
+  color: (await server!.app.registry.withReport(reportId, (live) => live.colorOf(u.id)))!,
   role: u.role,
   represents: u.represents,
 });
@@ -62,5 +62,5 @@ test('nobody can take over the presence id of a user who left; the owner can com
   again.send(awarenessMessage(id, 60, { cursor: { anchor: 60, head: 60 } }));
   await waitFor(() => entriesFor(watcher, id).some((e) => e.clock === 60), 'the owner back');
   const back = entriesFor(watcher, id).find((e) => e.clock === 60)!;
-  assert.deepEqual((back.state as { user: PresenceUser }).user, stamped(owner));
+  assert.deepEqual((back.state as { user: PresenceUser }).user, await stamped(owner, reportId));
 });

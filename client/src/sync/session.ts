@@ -76,6 +76,8 @@ export class ReportSession {
   notice: ConnectionNotice | null = null;
   /** The last message the server sent for the user (MessageType.Notice), until dismissed. */
   serverNotice: ServerNotice | null = null;
+  /** Our colour in this report, as the server assigned it (distinct among those present). */
+  private presenceColor: string | null = null;
   /** The report and the user's role in its group; null until the server answered. */
   access: ReportAccess | null = null;
 
@@ -119,6 +121,14 @@ export class ReportSession {
       try {
         const notice = decodeNoticeBody(decoder);
         if (typeof notice?.message !== 'string') return;
+        if (notice.code === 'presence-color') {
+          // Not for the user: the colour the server stamps on our presence in this report.
+          if (typeof notice.color === 'string' && /^#[0-9a-fA-F]{6}$/.test(notice.color)) {
+            this.presenceColor = notice.color;
+            this.announce();
+          }
+          return;
+        }
         this.serverNotice = notice;
       } catch {
         return;
@@ -447,7 +457,12 @@ export class ReportSession {
     if (this.destroyed || !this.inUse) return;
     const me = currentMe();
     if (!me || !this.access) return;
-    const user = presenceUser(me.user, this.access.role, this.access.represents);
+    const user = presenceUser(
+      me.user,
+      this.access.role,
+      this.access.represents,
+      this.presenceColor,
+    );
     const json = JSON.stringify(user);
     if (json === this.announced && this.awareness.getLocalState()?.['user']) return;
     this.announced = json;
