@@ -15,6 +15,7 @@ import {
   startBrowserTest,
   E2E_TIMEOUT as TIMEOUT,
   waitForParagraph,
+  waitForCaretLabel,
   waitForText,
 } from './people.js';
 
@@ -62,8 +63,8 @@ test('two people co-edit a report and everything survives a reload', {
   assert.equal((await paragraphTexts(b.page))[2], textB);
 
   // Each sees the other's caret, with the other's name and State.
-  await waitForText(a.page, '.ProseMirror .remote-caret-label', 'Expert B · State B');
-  await waitForText(b.page, '.ProseMirror .remote-caret-label', 'Expert A · State A');
+  await waitForCaretLabel(a.page, 'Expert B · State B');
+  await waitForCaretLabel(b.page, 'Expert A · State A');
   // And the presence bar lists both, with role and State.
   await waitForText(a.page, '[data-testid=presence] .presence-name', 'Expert B');
   await waitForText(b.page, '[data-testid=presence] .presence-name', 'Expert A');

@@ -141,6 +141,18 @@ export async function waitForText(
 }
 
 /**
+ * Waits for another person's caret label reading `text`. Present, not necessarily visible: a
+ * label fades a few seconds after its person stops (client/src/styles.css, remote-caret-idle).
+ */
+export async function waitForCaretLabel(page: Page, text: string, timeout = E2E_TIMEOUT) {
+  const pattern = new RegExp(`^${escapeRegExp(text)}$`);
+  await page
+    .locator('.ProseMirror .remote-caret-label', { hasText: pattern })
+    .first()
+    .waitFor({ state: 'attached', timeout });
+}
+
+/**
  * Evaluates `expression` in the page until `accept` takes its value, or fails after `timeout`
  * with the last value in the message. (Not page.waitForFunction: its polling evaluates strings
  * with eval inside the page, which the strict CSP forbids.)

@@ -25,6 +25,7 @@ import {
   serverParagraphs,
   startBrowserTest,
   waitForParagraph,
+  waitForCaretLabel,
   waitForText,
 } from './people.js';
 
@@ -75,7 +76,7 @@ test('an observer sees the text live and cannot change it; an expert edits', {
   await e.page.locator(para(0)).click();
   await e.page.keyboard.type(text);
   await waitForParagraph(o.page, 0, text);
-  await waitForText(o.page, '.ProseMirror .remote-caret-label', 'Ana Souza · Brazil');
+  await waitForCaretLabel(o.page, 'Ana Souza · Brazil');
   await waitForText(o.page, '[data-testid=presence] .presence-role', 'Expert · Brazil');
   await waitForText(e.page, '[data-testid=presence] .presence-name', 'Jean Dupont');
   await waitForText(e.page, '[data-testid=presence] .presence-role', 'Observer · European Union');

@@ -4,6 +4,7 @@
  * inside it and passes what goes in the header and the banner strip.
  */
 import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { InboxControl } from '../inbox/InboxControl.js';
 import { AccountMenu } from './AccountMenu.js';
 import { shellBanner } from './account.js';
@@ -20,29 +21,51 @@ export interface FrameProps {
   children?: ComponentChildren;
 }
 
+/**
+ * Keeps `--app-top-h` (CSS) at the height of the sticky header and banners, so sticky columns
+ * and scrolled-to content sit below them (a banner that appears pushes them down).
+ */
+function useTopHeight() {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const top = ref.current;
+    if (!top || typeof ResizeObserver === 'undefined') return;
+    const set = () =>
+      document.documentElement.style.setProperty('--app-top-h', `${top.offsetHeight}px`);
+    const observer = new ResizeObserver(set);
+    observer.observe(top);
+    set();
+    return () => observer.disconnect();
+  }, []);
+  return ref;
+}
+
 export function Frame(props: FrameProps) {
   const banner = shellBanner.value;
   const message = banner && banner.at === hash.value ? banner.text : null;
+  const top = useTopHeight();
   return (
     <>
-      <header class="app-header">
-        <a class="brand" href={LIST_HREF}>
-          Concord
-        </a>
-        <div class="header-main">{props.header}</div>
-        <div class="header-aside">{props.aside}</div>
-        <div class="header-end">
-          <InboxControl />
-          <AccountMenu />
+      <div class="app-top" ref={top}>
+        <header class="app-header">
+          <a class="brand" href={LIST_HREF}>
+            Concord
+          </a>
+          <div class="header-main">{props.header}</div>
+          <div class="header-aside">{props.aside}</div>
+          <div class="header-end">
+            <InboxControl />
+            <AccountMenu />
+          </div>
+        </header>
+        <div class="banner-slot">
+          {message ? (
+            <p class="banner is-fatal" role="alert">
+              {message}
+            </p>
+          ) : null}
+          {props.banner}
         </div>
-      </header>
-      <div class="banner-slot">
-        {message ? (
-          <p class="banner is-fatal" role="alert">
-            {message}
-          </p>
-        ) : null}
-        {props.banner}
       </div>
       <main class="app-main">{props.children}</main>
     </>

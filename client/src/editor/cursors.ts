@@ -3,6 +3,7 @@
  * attributes or HTML strings): remote names are untrusted text, and a CSP without
  * 'unsafe-inline' forbids style attributes.
  */
+import { Plugin } from 'prosemirror-state';
 import type { DecorationAttrs } from 'prosemirror-view';
 import { affiliation, LABEL_PART_MAX } from '../identity.js';
 
@@ -46,6 +47,7 @@ export function remoteCaret(user: RemoteUser, clientId: number): HTMLElement {
   const caret = document.createElement('span');
   caret.className = 'ProseMirror-yjs-cursor remote-caret';
   caret.dataset['testid'] = 'remote-caret';
+  caret.dataset['client'] = String(clientId);
   caret.style.borderColor = color;
   const label = document.createElement('span');
   label.className = 'remote-caret-label';
@@ -63,4 +65,42 @@ export function remoteSelection(user: RemoteUser): DecorationAttrs {
     class: 'ProseMirror-yjs-selection remote-selection',
     style: `background-color: ${safeColor(user.color)}40`,
   };
+}
+
+/**
+ * A caret's label shows while its person is active and fades when they are idle (a CSS
+ * animation on the label). ProseMirror keeps a moved caret's element, so the animation is
+ * restarted here when a caret is found where the edits alone would not have put it: its person
+ * moved it or typed there. Edits of others ahead of it (mapped along) do not wake it.
+ */
+export function caretActivityPlugin(): Plugin {
+  /** Client id → where its caret was, mapped through the edits since (to the left). */
+  const seen = new Map<string, number>();
+  return new Plugin({
+    state: {
+      init: () => null,
+      apply(tr) {
+        if (tr.docChanged) for (const [id, pos] of seen) seen.set(id, tr.mapping.map(pos, -1));
+        return null;
+      },
+    },
+    view: () => ({
+      update(view) {
+        const present = new Set<string>();
+        for (const caret of view.dom.querySelectorAll<HTMLElement>('.remote-caret')) {
+          const id = caret.dataset['client'];
+          if (!id) continue;
+          present.add(id);
+          const pos = view.posAtDOM(caret, 0);
+          const before = seen.get(id);
+          seen.set(id, pos);
+          if (before === undefined || before === pos) continue;
+          for (const label of caret.children) {
+            for (const animation of label.getAnimations()) animation.currentTime = 0;
+          }
+        }
+        for (const id of seen.keys()) if (!present.has(id)) seen.delete(id);
+      },
+    }),
+  });
 }

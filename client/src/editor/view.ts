@@ -17,7 +17,7 @@ import { schema } from '../../../shared/schema.js';
 import type { RefuseHistory } from '../consensus/history.js';
 import type { ReportSession } from '../sync/session.js';
 import { shiftParagraphLevel, splitParagraph } from './commands.js';
-import { remoteCaret, remoteSelection } from './cursors.js';
+import { caretActivityPlugin, remoteCaret, remoteSelection } from './cursors.js';
 import { numberingPlugin } from './numbering.js';
 
 /** True for the transactions y-prosemirror makes to show changes that came from Yjs. */
@@ -76,6 +76,7 @@ export function createEditor(
         cursorBuilder: remoteCaret,
         selectionBuilder: remoteSelection,
       }),
+      caretActivityPlugin(),
       yUndoPlugin(),
       keymap({
         'Mod-z': historyCommand(undoCommand, 'undo'),

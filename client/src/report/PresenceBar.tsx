@@ -4,8 +4,11 @@ import { safeColor, safeName } from '../editor/cursors.js';
 import { roleAndState } from '../identity.js';
 import { useSource } from '../ui/signals.js';
 
-/** Chips shown before the rest collapse into "+N" (its tooltip names them). */
+/** Chips shown before the rest collapse into "+N" (a disclosure that lists them). */
 const MAX_CHIPS = 4;
+
+/** From this many people on, chips show names only (the header stays one row at 1440 px). */
+const CROWDED = 4;
 
 interface PresenceEntry {
   clientId: number;
@@ -70,7 +73,11 @@ export function PresenceBar({ awareness }: { awareness: Awareness }) {
   const shown = people.slice(0, MAX_CHIPS);
   const hidden = people.slice(MAX_CHIPS);
   return (
-    <ul class="presence" data-testid="presence" aria-label="People in this report">
+    <ul
+      class={people.length >= CROWDED ? 'presence is-crowded' : 'presence'}
+      data-testid="presence"
+      aria-label={`People in this report: ${people.length}`}
+    >
       {shown.map((p) => (
         <li
           key={p.clientId}
@@ -90,8 +97,29 @@ export function PresenceBar({ awareness }: { awareness: Awareness }) {
         </li>
       ))}
       {hidden.length > 0 ? (
-        <li class="presence-person presence-more" title={hidden.map(describe).join(', ')}>
-          {`+${hidden.length}`}
+        <li class="presence-person presence-more">
+          <details>
+            <summary
+              class="presence-more-toggle"
+              data-testid="presence-more"
+              aria-label={`${hidden.length} more: ${hidden.map((p) => p.name).join(', ')}`}
+              title={hidden.map(describe).join(', ')}
+            >
+              {`+${hidden.length}`}
+            </summary>
+            <ul class="presence-more-list" data-testid="presence-more-list">
+              {hidden.map((p) => (
+                <li key={p.clientId}>
+                  <span
+                    class="presence-dot"
+                    aria-hidden="true"
+                    style={{ backgroundColor: p.color }}
+                  />
+                  {describe(p)}
+                </li>
+              ))}
+            </ul>
+          </details>
         </li>
       ) : null}
     </ul>
