@@ -14,8 +14,8 @@ import {
   pollPage,
   startBrowserTest,
   E2E_TIMEOUT as TIMEOUT,
-  waitForParagraph,
   waitForCaretLabel,
+  waitForParagraph,
   waitForText,
 } from './people.js';
 

@@ -24,8 +24,8 @@ import {
   pollPage,
   serverParagraphs,
   startBrowserTest,
-  waitForParagraph,
   waitForCaretLabel,
+  waitForParagraph,
   waitForText,
 } from './people.js';
 
