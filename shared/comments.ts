@@ -74,26 +74,49 @@ export interface ThreadListResponse {
   reads: Record<string, ReadMarker>;
 }
 
-/** Why a message is in someone's inbox: it mentions them, or it replies to their thread. */
-export type InboxReason = 'mention' | 'reply';
+/**
+ * Why an item is in someone's inbox: a message mentions them or replies to their thread, or a
+ * silence procedure of their group ended (adopted at its deadline, or broken).
+ */
+export type InboxReason = 'mention' | 'reply' | 'silence-adopted' | 'silence-broken';
 
-/** One entry of GET /api/inbox: a message that mentions the caller or replies to their thread. */
+/** One entry of GET /api/inbox: a message for the caller, or how a silence procedure ended. */
 export interface InboxItem {
-  threadId: string;
+  /** The message's thread; null for a silence outcome. */
+  threadId: string | null;
   reportId: string;
   /** The report's title now. */
   reportTitle: string;
-  /** The paragraph the thread points at (it may have been deleted since). */
+  /** The paragraph the thread points at, or the first one under the silence (it may have been deleted since). */
   paragraphId: string;
+  /** The message, or the silence procedure: the id that marks this item read. */
   messageId: string;
   reason: InboxReason;
   unread: boolean;
-  /** Who wrote the message (name, role and State as they were when it was written). */
+  /**
+   * Who wrote the message (name, role and State as they were when it was written); who broke
+   * the silence; for an adopted silence, the chair who ran it.
+   */
   author: PersonView;
-  /** The message's text as it is now, as one line of plain text, at most INBOX_EXCERPT_MAX characters. */
+  /**
+   * The message's text as it is now (a broken silence: the statement; adopted: what that
+   * means), as one line of plain text, at most INBOX_EXCERPT_MAX characters.
+   */
   excerpt: string;
-  /** When the message was written. */
+  /** When the message was written, or the silence ended. */
   createdAt: string;
+}
+
+/** What an inbox item says about how a silence procedure ended. */
+export function silenceOutcomeText(
+  outcome: 'adopted' | 'broken',
+  paragraphs: number,
+  statement: string | null,
+): string {
+  const which = paragraphs === 1 ? 'The paragraph' : `The ${paragraphs} paragraphs`;
+  return outcome === 'adopted'
+    ? `No one broke silence before the deadline: ${which.toLowerCase()} under it ${paragraphs === 1 ? 'is' : 'are'} agreed.`
+    : `“${statement ?? ''}” ${which} under silence ${paragraphs === 1 ? 'is' : 'are'} under discussion again.`;
 }
 
 /** GET /api/inbox: the caller's items, newest first, and how many of them are unread. */

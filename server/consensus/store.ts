@@ -21,6 +21,7 @@ import {
 } from '../../shared/consensus.js';
 import { writeAudit } from '../audit/store.js';
 import { insertEvent, lastEventSeqIn, nextEventSeq, reportLock } from '../comments/event-log.js';
+import { notifySilenceOutcome } from '../comments/inbox-store.js';
 import { applyThreadCommandIn } from '../comments/store.js';
 import type { Db, Sql } from '../storage/sql.js';
 import {
@@ -351,6 +352,15 @@ async function apply(
           c.silenceId,
         ],
       );
+      // Every member hears how it ended in their inbox (the room gets the event below).
+      if (state !== 'cancelled')
+        await notifySilenceOutcome(
+          q,
+          reportId,
+          c.silenceId,
+          state,
+          c.type === 'break-silence' ? c.by.id : null,
+        );
       // Broken: back to under discussion. Adopted: agreed, as of the deadline. Cancelled: as is.
       if (state !== 'cancelled') {
         for (const pid of silence.paragraphIds) {

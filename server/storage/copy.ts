@@ -38,6 +38,7 @@ const TABLES: ReadonlyArray<{ name: string; identity?: string }> = [
   { name: 'positions' },
   { name: 'position_history', identity: 'id' },
   { name: 'silences' },
+  { name: 'silence_notices' },
 ];
 
 /** Rows per INSERT statement. */

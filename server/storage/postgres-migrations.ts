@@ -284,4 +284,18 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION concord_append_only('the audit log is append-only');`,
   },
+  {
+    version: 3,
+    name: 'silence outcomes in the inbox',
+    // As SQLite's version 8.
+    sql: `
+  CREATE TABLE silence_notices (
+    user_id TEXT NOT NULL,
+    silence_id TEXT NOT NULL REFERENCES silences(id),
+    report_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    read INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, silence_id)
+  );`,
+  },
 ];

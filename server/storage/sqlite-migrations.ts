@@ -294,4 +294,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
        AND NEW.count > OLD.count AND NEW.last_at >= OLD.last_at)
      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
   },
+  {
+    version: 8,
+    name: 'silence outcomes in the inbox',
+    // How a silence procedure ended (adopted at its deadline, or broken), one row per member of
+    // the group when it ended; read per member, as the inbox's messages are.
+    sql: `CREATE TABLE silence_notices (
+     user_id TEXT NOT NULL,
+     silence_id TEXT NOT NULL REFERENCES silences(id),
+     report_id TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     read INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (user_id, silence_id)
+   );`,
+  },
 ];

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import type { ConsensusCommand, Storage } from '../../server/storage/types.js';
 import { ConflictError } from '../../server/storage/types.js';
 import type { PersonView } from '../../shared/comments.js';
-import { audit, contract, groupWithReport } from './harness.js';
+import { audit, contract, groupWithReport, member, user } from './harness.js';
 
 const chair: PersonView = { id: 'u_chair', name: 'Chair', role: 'chair', represents: null };
 const brazil: PersonView = { id: 'u_brazil', name: 'Ana', role: 'expert', represents: 'Brazil' };
@@ -241,5 +241,96 @@ contract('consensus', (fresh) => {
     assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
     const history = await storage.getParagraphHistory(reportId, 'p9');
     assert.ok(history.statuses.length <= 1);
+  });
+
+  test("a silence's end reaches every member's inbox: adopted to all, broken to all but who broke it", async () => {
+    const { storage } = await fresh();
+    const { reportId, groupId, apply } = await setup(storage);
+    const people = { chair: user(), brazil: user(), kenya: user() };
+    await storage.createUser(people.chair, member(groupId, people.chair.id, 'chair'), audit('u'));
+    await storage.createUser(
+      people.brazil,
+      member(groupId, people.brazil.id, 'expert', 'Brazil'),
+      audit('u'),
+    );
+    await storage.createUser(
+      people.kenya,
+      member(groupId, people.kenya.id, 'expert', 'Kenya'),
+      audit('u'),
+    );
+    const outsider = user();
+    await storage.createUser(outsider, null, audit('u'));
+    const ran: PersonView = { ...chair, id: people.chair.id };
+    const start = (id: string, paragraphIds: string[]): ConsensusCommand => ({
+      type: 'start-silence',
+      id,
+      paragraphIds,
+      deadline: new Date(Date.now() + 3_600_000).toISOString(),
+      timeZone: 'UTC',
+      by: ran,
+      at: now(),
+    });
+    await apply(start('s_pass', ['p1', 'p2']));
+    await apply(start('s_break', ['p3']));
+    assert.deepEqual(await storage.listInbox(people.brazil.id), [], 'nothing while running');
+
+    await apply({
+      type: 'settle-silence',
+      silenceId: 's_pass',
+      at: new Date(Date.now() + 7_200_000).toISOString(),
+    });
+    for (const u of Object.values(people)) {
+      const items = await storage.listInbox(u.id);
+      assert.deepEqual(
+        items.map((i) => [i.reason, i.messageId, i.threadId, i.paragraphId, i.unread]),
+        [['silence-adopted', 's_pass', null, 'p1', true]],
+      );
+      assert.equal(items[0]!.author.id, people.chair.id, 'the chair who ran it');
+      assert.equal(items[0]!.reportTitle, 'Report');
+      assert.equal(items[0]!.groupId, groupId);
+      assert.equal(items[0]!.visibility, 'group');
+      assert.match(items[0]!.excerpt, /No one broke silence/);
+    }
+    assert.deepEqual(await storage.listInbox(outsider.id), [], 'not a member: nothing');
+
+    const kenyan: PersonView = { ...kenya, id: people.kenya.id };
+    await apply({
+      type: 'break-silence',
+      silenceId: 's_break',
+      statement: 'Kenya cannot join consensus on this paragraph.',
+      by: kenyan,
+      at: new Date(Date.now() + 1000).toISOString(),
+    });
+    const brazils = await storage.listInbox(people.brazil.id);
+    assert.deepEqual(
+      brazils.map((i) => [i.reason, i.messageId]),
+      [
+        ['silence-adopted', 's_pass'],
+        ['silence-broken', 's_break'],
+      ],
+      'newest first (the settlement is dated two hours ahead)',
+    );
+    assert.equal(brazils[1]!.author.id, people.kenya.id, 'who broke it');
+    assert.match(brazils[1]!.excerpt, /Kenya cannot join consensus/);
+    assert.deepEqual(
+      (await storage.listInbox(people.kenya.id)).map((i) => i.messageId),
+      ['s_pass'],
+      'who broke it is not told',
+    );
+
+    // Read per member, by the silence's id.
+    assert.equal(await storage.markInboxRead(people.brazil.id, ['s_break']), 1);
+    assert.equal(await storage.markInboxRead(people.brazil.id, ['s_break']), 0, 'already read');
+    assert.deepEqual(
+      (await storage.listInbox(people.brazil.id)).map((i) => i.unread),
+      [true, false],
+    );
+    assert.equal((await storage.listInbox(people.chair.id)).filter((i) => i.unread).length, 2);
+
+    // A cancelled silence tells no one; nor does a settlement that changes nothing.
+    await apply(start('s_cancel', ['p4']));
+    await apply({ type: 'cancel-silence', silenceId: 's_cancel', by: ran, at: now() });
+    assert.equal((await storage.listInbox(people.brazil.id)).length, 2);
+    void reportId;
   });
 });

@@ -1,12 +1,14 @@
 /**
  * Silence procedures against the server's clock (short deadlines: CONCORD_SILENCE_MIN_MS is
  * lowered for these tests). Broken before the deadline: the paragraphs go back to under
- * discussion, whoever broke it and their statement are recorded, everyone is told. Unbroken at
- * the deadline: adopted, the paragraphs agreed and locked. A deadline that passes while the
+ * discussion, whoever broke it and their statement are recorded, everyone is told (pushed to the
+ * room, and in every other member's inbox). Unbroken at the deadline: adopted, the paragraphs
+ * agreed and locked, and the room and every member's inbox told so. A deadline that passes while the
  * server is stopped is settled when it starts, and a silence broken before it stays broken.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { InboxResponse } from '../../shared/comments.js';
 import type { SilenceView } from '../../shared/consensus.js';
 import { auditEvents } from '../helpers/auth.js';
 import { closeEventClients, EventClient, json, paragraphIds } from '../helpers/comments.js';
@@ -21,6 +23,10 @@ import {
 
 const config = { silenceMinMs: 100 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function inboxOf(server: TestServer, as: TestUser): Promise<InboxResponse> {
+  return json<InboxResponse>(await server.request('GET', '/api/inbox', { as }), 200);
+}
 
 function breakSilence(server: TestServer, id: string, as: TestUser, statement: unknown) {
   return server.request('POST', `/api/silences/${id}/break`, { as, body: { statement } });
@@ -76,6 +82,13 @@ describe('on a running server', () => {
     }
     assert.equal((await server.app.storage.lockedParagraphIds(id)).size, 0, 'unlocked');
     assert.equal((await breakSilence(server, s.id, kenya, 'Again.')).status, 409);
+    // The chair's inbox says so; who broke it is not told of their own act.
+    const told = (await inboxOf(server, server.chair)).items.find((i) => i.messageId === s.id);
+    assert.equal(told?.reason, 'silence-broken');
+    assert.equal(told?.author.id, kenya.id);
+    assert.equal(told?.reportId, id);
+    assert.match(told?.excerpt ?? '', /Kenya cannot join consensus on \(b\)/);
+    assert.ok(!(await inboxOf(server, kenya)).items.some((i) => i.messageId === s.id));
 
     await sleep(Date.parse(s.deadline) - Date.now() + 300);
     assert.equal((await silenceOf(server, id, s.id)).state, 'broken', 'still broken');
@@ -108,6 +121,20 @@ describe('on a running server', () => {
     );
     assert.ok((await server.app.storage.lockedParagraphIds(id)).has(a!));
     assert.equal((await breakSilence(server, s.id, kenya, 'Too late.')).status, 409);
+    // Every member's inbox says it passed (the chair who ran it included), until read.
+    for (const who of [kenya, server.chair]) {
+      const before = await inboxOf(server, who);
+      const item = before.items.find((i) => i.messageId === s.id);
+      assert.equal(item?.reason, 'silence-adopted');
+      assert.equal(item?.threadId, null);
+      assert.equal(item?.paragraphId, a);
+      assert.equal(item?.unread, true);
+      const read = await server.request('POST', `/api/inbox/${s.id}/read`, { as: who });
+      assert.equal(read.status, 204);
+      const after = await inboxOf(server, who);
+      assert.equal(after.unread, before.unread - 1);
+      assert.equal(after.items.find((i) => i.messageId === s.id)?.unread, false);
+    }
     const audit = (await auditEvents(server)).filter((e) => e.target === s.id);
     assert.deepEqual(
       audit.map((e) => [e.action, e.actorId]),

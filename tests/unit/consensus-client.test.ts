@@ -210,8 +210,21 @@ describe('consensus store', () => {
     store.applyEvent({ seq: 5, type: 'silence', silence: silence(5, 'broken') });
     store.applyEvent({ seq: 5, type: 'silence', silence: silence(5, 'broken') });
     assert.deepEqual([...store.lockedIds()], ['p1']);
-    assert.equal(store.brokenNotices.length, 1);
-    assert.equal(store.brokenNotices[0]!.silence.statement, 'Brazil objects.');
+    assert.equal(store.outcomeNotices.length, 1);
+    assert.equal(store.outcomeNotices[0]!.silence.statement, 'Brazil objects.');
+  });
+
+  test('a silence that passes unbroken is announced once too, until dismissed', () => {
+    const store = new ConsensusStore('r1');
+    store.applyEvent({ seq: 2, type: 'silence', silence: silence(2, 'running') });
+    store.applyEvent({ seq: 6, type: 'silence', silence: silence(6, 'adopted') });
+    store.applyEvent({ seq: 6, type: 'silence', silence: silence(6, 'adopted') });
+    assert.deepEqual(
+      store.outcomeNotices.map((n) => n.silence.state),
+      ['adopted'],
+    );
+    store.dismissOutcome(store.outcomeNotices[0]!);
+    assert.equal(store.outcomeNotices.length, 0);
   });
 
   test('positions: one current per State; a new State joins the columns', () => {

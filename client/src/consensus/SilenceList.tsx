@@ -1,7 +1,8 @@
 /**
  * Running silence procedures with a live countdown, each deadline in the reader's own zone and in
  * the chair's; "Break silence" (mandatory statement) for experts, "Cancel" for the chair; and a
- * notification for everyone when a silence is broken, naming who broke it and their statement.
+ * notification for everyone when a silence is broken (naming who broke it and their statement)
+ * or passes unbroken (the text is agreed).
  * Used by the editor and the board.
  */
 
@@ -11,7 +12,7 @@ import { CONSENSUS_NOTE_MAX } from '../../../shared/consensus.js';
 import { type Role, roleCan } from '../../../shared/roles.js';
 import { errorMessage } from '../api.js';
 import { countdownText, personText, readerTimeZone, timeText } from './format.js';
-import type { BrokenSilenceNotice, ConsensusStore } from './store.js';
+import type { ConsensusStore, SilenceOutcomeNotice } from './store.js';
 
 export interface SilenceListProps {
   store: ConsensusStore;
@@ -36,21 +37,33 @@ function Countdown({ deadline }: { deadline: string }) {
   );
 }
 
-function BrokenNotice(props: { notice: BrokenSilenceNotice; list: SilenceListProps }) {
+function OutcomeNotice(props: { notice: SilenceOutcomeNotice; list: SilenceListProps }) {
   const s = props.notice.silence;
+  const which = `paragraph${s.paragraphIds.length === 1 ? '' : 's'} ${props.list.citations(s.paragraphIds)}`;
+  const broken = s.state === 'broken';
   return (
-    <p class="banner is-warning silence-broken" role="alert" data-testid="silence-broken">
-      <span class="banner-text">
-        {`Silence broken on paragraph${s.paragraphIds.length === 1 ? '' : 's'} ${props.list.citations(s.paragraphIds)} by ${personText(s.brokenBy)}: `}
-        <q class="silence-statement">{s.statement ?? ''}</q>
-        {' The text is under discussion again.'}
-      </span>
+    <p
+      class={`banner ${broken ? 'is-warning silence-broken' : 'is-success silence-adopted'}`}
+      role={broken ? 'alert' : 'status'}
+      data-testid={broken ? 'silence-broken' : 'silence-adopted'}
+    >
+      {broken ? (
+        <span class="banner-text">
+          {`Silence broken on ${which} by ${personText(s.brokenBy)}: `}
+          <q class="silence-statement">{s.statement ?? ''}</q>
+          {' The text is under discussion again.'}
+        </span>
+      ) : (
+        <span class="banner-text">
+          {`Silence passed on ${which}: no one broke it before the deadline, so the text is agreed.`}
+        </span>
+      )}
       <button
         class="banner-dismiss"
         type="button"
         aria-label="Dismiss"
         data-testid="silence-dismiss"
-        onClick={() => props.list.store.dismissBroken(props.notice)}
+        onClick={() => props.list.store.dismissOutcome(props.notice)}
       >
         ×
       </button>
@@ -201,7 +214,7 @@ function SilenceItem(props: { silence: SilenceView; list: SilenceListProps }) {
 
 export function SilenceList(props: SilenceListProps) {
   const running = props.store.running();
-  const notices = props.store.brokenNotices;
+  const notices = props.store.outcomeNotices;
   return (
     <section
       class="silences"
@@ -211,7 +224,7 @@ export function SilenceList(props: SilenceListProps) {
     >
       <div class="silence-notices">
         {notices.map((n) => (
-          <BrokenNotice key={n.silence.id} notice={n} list={props} />
+          <OutcomeNotice key={n.silence.id} notice={n} list={props} />
         ))}
       </div>
       <ul class="silence-list">

@@ -36,8 +36,8 @@ function answer<T extends { seq: number }>(data: unknown, key: string): T | null
   return 'seq' in data && typeof (data as { seq: unknown }).seq === 'number' ? (data as T) : null;
 }
 
-/** A silence that was broken while this page was open: shown as a notification. */
-export interface BrokenSilenceNotice {
+/** A silence that ended (broken, or adopted at its deadline) while this page was open: shown as a notification. */
+export interface SilenceOutcomeNotice {
   silence: SilenceView;
 }
 
@@ -50,7 +50,7 @@ export class ConsensusStore {
   private readonly stateList = signal<readonly string[]>([]);
   private readonly rule = signal<RipeRule>('no-objection');
   private readonly loadedFlag = signal(false);
-  private readonly broken = signal<readonly BrokenSilenceNotice[]>([]);
+  private readonly outcomes = signal<readonly SilenceOutcomeNotice[]>([]);
   /** The report's event seq when the consensus data was read (the catch-up cursor's floor). */
   seq = 0;
 
@@ -84,9 +84,9 @@ export class ConsensusStore {
     return this.loadedFlag.value;
   }
 
-  /** Silences broken since the page opened, newest last, until dismissed. */
-  get brokenNotices(): readonly BrokenSilenceNotice[] {
-    return this.broken.value;
+  /** Silences broken or adopted since the page opened, newest last, until dismissed. */
+  get outcomeNotices(): readonly SilenceOutcomeNotice[] {
+    return this.outcomes.value;
   }
 
   /** Listens to any change; not called at once. */
@@ -99,7 +99,7 @@ export class ConsensusStore {
       void this.stateList.value;
       void this.rule.value;
       void this.loadedFlag.value;
-      void this.broken.value;
+      void this.outcomes.value;
       if (first) {
         first = false;
         return;
@@ -184,15 +184,16 @@ export class ConsensusStore {
     if (old && old.seq >= s.seq) return false;
     batch(() => {
       this.silenceMap.value = new Map(this.silenceMap.peek()).set(s.id, s);
-      if (live && s.state === 'broken' && old?.state !== 'broken') {
-        this.broken.value = [...this.broken.peek(), { silence: s }];
+      const ended = s.state === 'broken' || s.state === 'adopted';
+      if (live && ended && old?.state !== s.state) {
+        this.outcomes.value = [...this.outcomes.peek(), { silence: s }];
       }
     });
     return true;
   }
 
-  dismissBroken(notice: BrokenSilenceNotice): void {
-    this.broken.value = this.broken.peek().filter((n) => n !== notice);
+  dismissOutcome(notice: SilenceOutcomeNotice): void {
+    this.outcomes.value = this.outcomes.peek().filter((n) => n !== notice);
   }
 
   /** The paragraph's status (DEFAULT_STATUS when none was ever set). */

@@ -47,7 +47,9 @@ export function InboxControl() {
     setOpen(false);
     setError('');
     if (item.unread) inbox.markRead(item.messageId).catch(() => {});
-    if (!inbox.jump(item.reportId, item.threadId)) go(reportHref(item.reportId, item.threadId));
+    // A silence outcome has no thread: it opens the report.
+    if (!item.threadId || !inbox.jump(item.reportId, item.threadId))
+      go(reportHref(item.reportId, item.threadId));
   };
 
   const unread = inbox.unread;

@@ -6,6 +6,8 @@ import { roleAndState } from '../identity.js';
 const REASON_TEXT: Record<Item['reason'], string> = {
   mention: 'mentioned you',
   reply: 'replied to your thread',
+  'silence-adopted': 'ran a silence procedure that passed: adopted',
+  'silence-broken': 'broke silence',
 };
 
 function when(iso: string): string {
@@ -27,7 +29,7 @@ export function InboxItem(props: {
       data-testid="inbox-item"
       data-reason={item.reason}
       data-unread={item.unread ? 'true' : 'false'}
-      data-thread-id={item.threadId}
+      data-thread-id={item.threadId ?? undefined}
     >
       <a
         class="inbox-open"
