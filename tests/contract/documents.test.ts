@@ -78,7 +78,7 @@ contract('documents', (fresh) => {
     assert.deepEqual([...stored.clientBindings], [[1001, 'u_one']]);
   });
 
-  test('the last append of each report in a commit says so (relays wait for it, not for a microtask)', async () => {
+  test('the last append of each report in a commit says so (broadcasts wait for it, not for a microtask)', async () => {
     const { storage } = await fresh();
     const a = await report(storage);
     const b = await report(storage);

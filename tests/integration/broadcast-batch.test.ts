@@ -85,13 +85,13 @@ describe('broadcasts of one storage batch', () => {
   });
 
   test('updates durable together reach each peer as one update, never back to their author', async (t) => {
-    const report = await server.createReport('Batched relay', 'gge-report');
+    const report = await server.createReport('Batched broadcast', 'gge-report');
     const a = await joinRaw(server, report.id);
     const b = await joinRaw(server, report.id);
     const c = await joinRaw(server, report.id);
     const d = await joinRaw(server, report.id);
 
-    // Hold every append's acknowledgement: both edits are written, neither is relayed yet.
+    // Hold every append's acknowledgement: both edits are written, neither is broadcast yet.
     const gate = new Gate();
     storage.appendGate = gate;
     t.after(() => {
@@ -127,7 +127,7 @@ describe('broadcasts of one storage batch', () => {
     const toD = updatesIn(since(3));
     // Onlookers: one message holding all three edits, by both authors.
     for (const got of [toC, toD]) {
-      assert.equal(got.length, 1, 'one relay for the whole batch');
+      assert.equal(got.length, 1, 'one broadcast for the whole batch');
       assert.deepEqual(writersIn(got[0]!), [a.doc.clientID, b.doc.clientID].sort());
     }
     // Authors: one message with the other's edit only.
@@ -136,7 +136,7 @@ describe('broadcasts of one storage batch', () => {
     assert.equal(toB.length, 1);
     assert.deepEqual(writersIn(toB[0]!), [a.doc.clientID]);
 
-    // And a lone update afterwards is relayed on its own, as before.
+    // And a lone update afterwards is broadcast on its own, as before.
     const seenNow = [a, b, c].map((r) => r.sock.frames.length);
     edit(c, 3, 'From C alone. ');
     await waitFor(

@@ -1,6 +1,6 @@
 /**
  * Crash: the server (server/main.ts as a child process) is killed with SIGKILL while five clients
- * edit continuously. The server relays an edit only once it is durable, so everything any client
+ * edit continuously. The server broadcasts an edit only once it is durable, so everything any client
  * had received from another client before the kill must be there after a restart on the same data
  * directory; and the SQLite file passes PRAGMA integrity_check.
  */

@@ -306,7 +306,7 @@ describe('malformed frames on the sync socket', () => {
     const sock = rawSocket(`${server.wsUrl}/${reportId}`, { cookie: server.chair.cookie }, cleanup);
     await within(sock.opened, 10_000, 'open');
     sock.ws.send(syncFrame(2, update), { binary: true });
-    await waitFor(() => reportXml(observer.doc).includes('raw but valid '), 'relay');
+    await waitFor(() => reportXml(observer.doc).includes('raw but valid '), 'broadcast');
     assert.notEqual(reportXml(live), before);
     assert.equal(sock.ws.readyState, WebSocket.OPEN);
     sock.close();

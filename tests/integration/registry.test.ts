@@ -55,7 +55,7 @@ describe('report registry', () => {
     const b = connectClient(server, report.id, {}, cleanup);
     await waitFor(() => isLive(a) && isLive(b), 'sync');
     paragraphText(paragraphs(a.doc)[0]!).insert(0, 'Kept across unloads. ');
-    await waitFor(() => reportXml(b.doc).includes('Kept across unloads. '), 'relay');
+    await waitFor(() => reportXml(b.doc).includes('Kept across unloads. '), 'broadcast');
     assert.equal(server.app.registry.openCount, 1);
 
     a.destroy();

@@ -108,7 +108,7 @@ test('after compactions, the report reloaded from disk equals the live one', asy
   );
 
   // Compaction ran: a snapshot exists and the log after it is shorter than compactEvery. The live
-  // document holds an edit before it is durable (relay waits, the server's own copy does not), so
+  // document holds an edit before it is durable (the broadcast waits, the server's own copy does not), so
   // the last commits may still be on their way: wait until the store holds everything (a loss
   // would never get there, and the wait would fail).
   let stored: StoredDocument | null = null;
@@ -151,7 +151,7 @@ test('after compactions, the report reloaded from disk equals the live one', asy
   const editor = connectClient(second, report.id, {}, cleanup);
   await waitFor(() => isLive(editor), 'editor sync');
   paragraphText(paragraphs(editor.doc)[0]!).insert(0, 'After restart: ');
-  await waitFor(() => reportXml(reader.doc) === reportXml(editor.doc), 'relay after restart');
+  await waitFor(() => reportXml(reader.doc) === reportXml(editor.doc), 'broadcast after restart');
   assert.match(reportXml(reader.doc), /After restart: /);
   const live2 = await serverDoc(second, report.id);
   assert.deepEqual(summary(live2), summary(editor.doc));

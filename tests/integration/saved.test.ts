@@ -176,7 +176,7 @@ describe('Saved acknowledgements', () => {
     });
     rawDoc.transact(() => paragraphText(paragraphs(rawDoc)[3]!).insert(0, 'Raw edit. '));
     raw.ws.send(syncFrame(2, update!), { binary: true });
-    await waitFor(() => reportXml(stock.doc).includes('Raw edit. '), 'raw edit relayed');
+    await waitFor(() => reportXml(stock.doc).includes('Raw edit. '), 'raw edit broadcast');
     raw.ws.send(Uint8Array.of(MessageType.QueryAwareness), { binary: true });
     await waitFor(
       () => raw.frames.some((f) => frameType(f) === MessageType.Awareness),

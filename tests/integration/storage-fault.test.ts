@@ -1,5 +1,5 @@
 /**
- * Storage faults. An append that fails closes the report's sockets with 4503 and relays nothing:
+ * Storage faults. An append that fails closes the report's sockets with 4503 and broadcasts nothing:
  * no other client sees the unsaved edit. The editing client keeps it and resends it when it
  * reconnects (stock y-websocket does that by itself), so once storage recovers the edit becomes
  * durable. /readyz answers 503 while storage does not answer. The HTTP API answers bad input
@@ -32,15 +32,15 @@ async function faultyServer(): Promise<{ server: TestServer; storage: TestStorag
 }
 
 describe('a failing append', () => {
-  test('closes with 4503, relays nothing, and the edit is saved once storage recovers', async () => {
+  test('closes with 4503, broadcasts nothing, and the edit is saved once storage recovers', async () => {
     const { server, storage } = await faultyServer();
     const report = await server.createReport('Faults', 'gge-report');
     const editor = connectClient(server, report.id, {}, cleanup);
     const reader = connectClient(server, report.id, {}, cleanup);
     await waitFor(() => isLive(editor) && isLive(reader), 'clients sync');
-    // A saved edit first: the harness can tell a relayed edit.
+    // A saved edit first: the harness can tell a broadcast edit.
     paragraphText(paragraphs(editor.doc)[0]!).insert(0, 'Saved before. ');
-    await waitFor(() => reportXml(reader.doc).includes('Saved before. '), 'first edit relayed');
+    await waitFor(() => reportXml(reader.doc).includes('Saved before. '), 'first edit broadcast');
     const loadsBefore = server.app.registry.loads;
 
     storage.failAppends = true;
