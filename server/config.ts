@@ -287,7 +287,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<Variable<any>> = [
     key: 'ripeRule',
     default: 'no-objection',
     description:
-      'When a paragraph shows as ripe for agreement: no-objection (no State says "cannot accept") or all-accept (every State of the group says "can accept").',
+      'When a paragraph shows as ripe for agreement: no-objection (some State has recorded a position and none says "cannot accept") or all-accept (every State of the group says "can accept"). Never without positions, brackets or text; the whole rule is shared/consensus.ts ripeness.',
     parse: oneOf<RipeRule>(RIPE_RULES),
   },
   {

@@ -177,19 +177,68 @@ export function holdingStates(
 }
 
 /**
- * True when the paragraph is ripe for agreement under `rule`, given the group's States and the
- * current position of each State that has spoken.
+ * True when the States' positions make the paragraph ripe under `rule`, given the group's States
+ * and the current position of each State that has spoken. Ripeness needs positions: a paragraph
+ * on which no State has said anything is not ripe under either rule.
  */
 export function isRipe(
   rule: RipeRule,
   states: readonly string[],
   positions: readonly { state: string; position: Position }[],
 ): boolean {
+  if (positions.length === 0) return false;
   const byState = new Map(positions.map((p) => [p.state, p.position]));
   if (rule === 'all-accept') {
     return states.length > 0 && states.every((s) => byState.get(s) === 'can_accept');
   }
   return positions.every((p) => p.position !== 'cannot_accept');
+}
+
+/** The ripeness rule in words, for the UI's help and tooltips (and README). */
+export function ripeRuleText(rule: RipeRule): string {
+  const positions =
+    rule === 'all-accept'
+      ? 'every State of the group has said it can accept it'
+      : 'at least one State has recorded a position and none says it cannot accept it';
+  return `A paragraph is ripe for agreement when ${positions}, its text is not empty and has no square brackets, and it is neither settled (agreed, agreed ad referendum, deleted by agreement) nor under silence. Ripeness is only a hint to the chair: nothing changes until the paragraph is agreed.`;
+}
+
+export interface Ripeness {
+  ripe: boolean;
+  /** Why, in a few words (a tooltip). */
+  reason: string;
+}
+
+/**
+ * The one ripeness rule: the States' positions pass `rule` (isRipe: positions must exist), and
+ * nothing else stands in the way. Text with brackets (or none at all) cannot be agreed, whatever
+ * the States say; text under silence is already on its way to agreement; settled text is settled.
+ */
+export function ripeness(p: {
+  rule: RipeRule;
+  states: readonly string[];
+  positions: readonly { state: string; position: Position }[];
+  status: ParagraphStatus;
+  text: string;
+  underSilence: boolean;
+}): Ripeness {
+  if (SETTLED_STATUSES.has(p.status)) return { ripe: false, reason: STATUS_LABELS[p.status] };
+  if (p.underSilence) return { ripe: false, reason: 'Under silence until its deadline' };
+  if (p.text.trim() === '') return { ripe: false, reason: 'Not ripe: no text' };
+  if (hasBrackets(p.text)) return { ripe: false, reason: 'Not ripe: square brackets in the text' };
+  if (p.positions.length === 0) return { ripe: false, reason: 'No State has recorded a position' };
+  if (!isRipe(p.rule, p.states, p.positions)) {
+    return {
+      ripe: false,
+      reason: `Not ripe: ${p.rule === 'all-accept' ? 'not every State can accept' : 'a State cannot accept'}`,
+    };
+  }
+  const heard = new Set(p.positions.map((x) => x.state));
+  const silent = p.states.filter((s) => !heard.has(s));
+  return {
+    ripe: true,
+    reason: `Ripe for agreement${silent.length ? ` (not yet heard: ${silent.join(', ')})` : ''}`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

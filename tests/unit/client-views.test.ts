@@ -241,6 +241,10 @@ describe('board and matrix figures', () => {
       title: 'Agreed',
     });
     assert.equal(ripeness(empty!, 'no-objection', states, [], false).ripe, false);
+    assert.deepEqual(ripeness(open!, 'no-objection', states, [], false), {
+      ripe: false,
+      title: 'No State has recorded a position',
+    });
   });
 });
 

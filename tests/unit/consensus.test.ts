@@ -16,6 +16,9 @@ import {
   LOCKED_STATUSES,
   PARAGRAPH_STATUSES,
   type ParagraphStatus,
+  RIPE_RULES,
+  ripeness,
+  ripeRuleText,
   STATUS_TRANSITIONS,
   scanBrackets,
   transitionAction,
@@ -94,7 +97,7 @@ describe('status transitions', () => {
 describe('ripe for agreement', () => {
   const states = ['Brazil', 'France', 'Kenya'];
   test('no-objection: ripe unless some State cannot accept (silence is no objection)', () => {
-    assert.ok(isRipe('no-objection', states, []));
+    assert.ok(!isRipe('no-objection', states, []), 'nobody has spoken: not ripe');
     assert.ok(
       isRipe('no-objection', states, [
         { state: 'Kenya', position: 'reservation' },
@@ -115,6 +118,44 @@ describe('ripe for agreement', () => {
       ]),
     );
     assert.ok(!isRipe('all-accept', [], []), 'a group without States is never ripe');
+  });
+
+  test('ripeness: only where positions exist, and nothing else stands in the way', () => {
+    const base = {
+      rule: 'no-objection' as const,
+      states,
+      positions: [{ state: 'Kenya', position: 'can_accept' as const }],
+      status: 'under_discussion' as const,
+      text: 'States should refrain from such activities.',
+      underSilence: false,
+    };
+    assert.deepEqual(ripeness(base), {
+      ripe: true,
+      reason: 'Ripe for agreement (not yet heard: Brazil, France)',
+    });
+    // A draft nobody has discussed, and a deferred paragraph without positions: not ripe.
+    for (const status of ['draft', 'deferred'] as const)
+      assert.deepEqual(ripeness({ ...base, status, positions: [] }), {
+        ripe: false,
+        reason: 'No State has recorded a position',
+      });
+    assert.equal(ripeness({ ...base, status: 'deferred' }).ripe, true, 'deferred, but heard');
+    assert.equal(ripeness({ ...base, status: 'agreed' }).reason, 'Agreed');
+    assert.equal(ripeness({ ...base, underSilence: true }).ripe, false);
+    assert.equal(ripeness({ ...base, text: '  ' }).ripe, false);
+    assert.equal(ripeness({ ...base, text: 'States [should] act.' }).ripe, false);
+    assert.deepEqual(
+      ripeness({ ...base, positions: [{ state: 'Kenya', position: 'cannot_accept' }] }),
+      { ripe: false, reason: 'Not ripe: a State cannot accept' },
+    );
+    assert.equal(ripeness({ ...base, rule: 'all-accept' }).ripe, false);
+  });
+
+  test('the rule in words names the conditions of each rule', () => {
+    assert.match(ripeRuleText('no-objection'), /at least one State has recorded a position/);
+    assert.match(ripeRuleText('no-objection'), /none says it cannot accept/);
+    assert.match(ripeRuleText('all-accept'), /every State of the group has said it can accept/);
+    for (const rule of RIPE_RULES) assert.match(ripeRuleText(rule), /square brackets/);
   });
 
   test('holdingStates: everyone but those who can accept, sorted', () => {

@@ -7,6 +7,7 @@ import {
   POSITION_LABELS,
   type PositionView,
   type RipeRule,
+  ripeRuleText,
   STATUS_LABELS,
   STATUS_SHORT,
 } from '../../../shared/consensus.js';
@@ -83,7 +84,7 @@ export function PositionsMatrix(props: {
       <h2 class="board-heading">Positions of States</h2>
       <p class="muted">
         {states.length
-          ? `Each State's current position; blank where it has said nothing. ${rule === 'all-accept' ? 'Ripe when every State can accept.' : 'Ripe when no State objects.'}`
+          ? `Each State's current position; blank where it has said nothing. ${ripeRuleText(rule)}`
           : 'No State is represented in this group yet.'}
       </p>
       <div class="table-scroll">
@@ -97,12 +98,7 @@ export function PositionsMatrix(props: {
                   {s}
                 </th>
               ))}
-              <th
-                scope="col"
-                title={
-                  rule === 'all-accept' ? 'Ripe: every State can accept' : 'Ripe: no State objects'
-                }
-              >
+              <th scope="col" title={ripeRuleText(rule)}>
                 Ripe
               </th>
             </tr>

@@ -4,14 +4,13 @@
  * unit-tested without a browser.
  */
 import {
-  hasBrackets,
-  isRipe,
   PARAGRAPH_STATUSES,
   type ParagraphStatus,
   type PositionView,
   type RipeRule,
   SETTLED_STATUSES,
   STATUS_LABELS,
+  ripeness as sharedRipeness,
 } from '../../../shared/consensus.js';
 import { shownStatus } from '../consensus/plugin.js';
 import type { DocIndex } from '../report/docIndex.js';
@@ -91,11 +90,7 @@ export interface Ripeness {
   title: string;
 }
 
-/**
- * Ripe for agreement: the States' positions pass the ripe rule, and nothing else stands in the
- * way. Text with brackets (or none at all) cannot be agreed, whatever the States say; text under
- * silence is already on its way to agreement; settled text is settled.
- */
+/** The paragraph's ripeness by the one rule (shared/consensus.ts, ripeness). */
 export function ripeness(
   p: BoardParagraph,
   rule: RipeRule,
@@ -103,30 +98,13 @@ export function ripeness(
   positions: readonly PositionView[],
   underSilence: boolean,
 ): Ripeness {
-  const settled = SETTLED_STATUSES.has(p.stored);
-  const brackets = hasBrackets(p.text);
-  const ripe =
-    !settled &&
-    !underSilence &&
-    p.text.trim() !== '' &&
-    !brackets &&
-    isRipe(rule, states, positions);
-  if (ripe) {
-    const heard = new Set(positions.map((x) => x.state));
-    const silent = states.filter((s) => !heard.has(s));
-    return {
-      ripe,
-      title: `Ripe for agreement${silent.length ? ` (not yet heard: ${silent.join(', ')})` : ''}`,
-    };
-  }
-  return {
-    ripe,
-    title: settled
-      ? STATUS_LABELS[p.stored]
-      : underSilence
-        ? 'Under silence until its deadline'
-        : brackets
-          ? 'Not ripe: square brackets in the text'
-          : 'Not ripe',
-  };
+  const r = sharedRipeness({
+    rule,
+    states,
+    positions,
+    status: p.stored,
+    text: p.text,
+    underSilence,
+  });
+  return { ripe: r.ripe, title: r.reason };
 }
