@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { COMMENT_MAX, type MessageView } from '../../../shared/comments.js';
 import { errorMessage } from '../api.js';
+import { useLengthLimit } from '../ui/lengthLimit.js';
 import type { CommentsState } from './CommentsState.js';
 import { personText, timeText } from './text.js';
 
@@ -19,27 +20,29 @@ function EditBox(props: { message: MessageView; state: CommentsState }) {
   const { state, message: m } = props;
   const box = useRef<HTMLTextAreaElement>(null);
   const [error, setError] = useState('');
+  const limit = useLengthLimit(COMMENT_MAX, 'A message', state.editing.peek()?.text ?? m.body);
   useEffect(() => box.current?.focus(), []);
   return (
     <>
       <textarea
         ref={box}
         rows={3}
-        maxLength={COMMENT_MAX}
         aria-label="Edit message"
         data-testid="message-edit-body"
         defaultValue={state.editing.peek()?.text ?? m.body}
         onInput={(e) => {
           state.editing.value = { messageId: m.id, text: e.currentTarget.value };
+          limit.update(e.currentTarget.value);
         }}
       />
+      {limit.note}
       <div class="comment-actions">
         <button
           type="button"
           data-testid="message-edit-save"
           onClick={() => {
             const text = box.current?.value.trim() ?? '';
-            if (!text) return;
+            if (!text || limit.over) return;
             state.store
               .editMessage(m.id, text)
               .then(() => {

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { COMMENT_MAX, type ThreadKind, type ThreadVisibility } from '../../../shared/comments.js';
+import { useLengthLimit } from '../ui/lengthLimit.js';
 import type { CommentsState, FormRequest } from './CommentsState.js';
 import { VISIBILITY_TEXT } from './text.js';
 
@@ -24,6 +25,8 @@ export function NewThreadForm(props: { state: CommentsState; request: FormReques
   const [kind, setKind] = useState<ThreadKind>('comment');
   const [visibility, setVisibility] = useState<ThreadVisibility>('group');
   const [error, setError] = useState('');
+  const bodyLimit = useLengthLimit(COMMENT_MAX, 'A comment');
+  const proposalLimit = useLengthLimit(COMMENT_MAX, 'A proposal', request.text ?? '');
   useEffect(() => body.current?.focus(), []);
   if (!paragraphId) return <FormNote />;
 
@@ -38,6 +41,10 @@ export function NewThreadForm(props: { state: CommentsState; request: FormReques
         const text = body.current?.value.trim() ?? '';
         if (!text) {
           setError('Write a comment first.');
+          return;
+        }
+        if (bodyLimit.over || (kind === 'proposal' && proposalLimit.over)) {
+          setError('Shorten the text first (see above).');
           return;
         }
         void state.store.createThread({
@@ -61,11 +68,12 @@ export function NewThreadForm(props: { state: CommentsState; request: FormReques
       <textarea
         ref={body}
         rows={3}
-        maxLength={COMMENT_MAX}
         aria-label="Comment"
         data-testid="thread-body"
         placeholder="Comment"
+        onInput={(e) => bodyLimit.update(e.currentTarget.value)}
       />
+      {bodyLimit.note}
       <div class="comment-form-row">
         <select
           aria-label="Kind"
@@ -92,12 +100,13 @@ export function NewThreadForm(props: { state: CommentsState; request: FormReques
         <textarea
           ref={proposal}
           rows={3}
-          maxLength={COMMENT_MAX}
           aria-label="Proposed text"
           data-testid="thread-proposal"
           defaultValue={request.text}
+          onInput={(e) => proposalLimit.update(e.currentTarget.value)}
         />
       </label>
+      {kind === 'proposal' ? proposalLimit.note : null}
       <p class="comment-error" role="alert">
         {error}
       </p>

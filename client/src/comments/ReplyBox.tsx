@@ -6,6 +6,7 @@
 import { useRef } from 'preact/hooks';
 import { COMMENT_MAX, canSeeThread, type ThreadView } from '../../../shared/comments.js';
 import type { Member } from '../api.js';
+import { useLengthLimit } from '../ui/lengthLimit.js';
 import type { CommentsState } from './CommentsState.js';
 
 function MentionPicker(props: {
@@ -52,11 +53,12 @@ export function ReplyBox(props: {
 }) {
   const { thread: t, state } = props;
   const box = useRef<HTMLTextAreaElement>(null);
+  const limit = useLengthLimit(COMMENT_MAX, 'A reply', state.drafts.get(t.id) ?? '');
 
   const send = () => {
     const reply = box.current;
     const text = reply?.value.trim() ?? '';
-    if (!reply || !text) return;
+    if (!reply || !text || limit.over) return;
     const mentioned = [...(state.mentionDrafts.get(t.id) ?? new Map<string, string>())]
       .filter(([, name]) => text.includes(`@${name}`))
       .map(([id]) => id);
@@ -83,12 +85,14 @@ export function ReplyBox(props: {
       <textarea
         ref={box}
         rows={2}
-        maxLength={COMMENT_MAX}
         aria-label="Reply"
         placeholder="Reply"
         data-testid="reply-body"
         defaultValue={state.drafts.get(t.id) ?? ''}
-        onInput={(e) => state.drafts.set(t.id, e.currentTarget.value)}
+        onInput={(e) => {
+          state.drafts.set(t.id, e.currentTarget.value);
+          limit.update(e.currentTarget.value);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
@@ -96,6 +100,7 @@ export function ReplyBox(props: {
           }
         }}
       />
+      {limit.note}
       <div class="comment-actions">
         <button type="button" data-testid="reply-send" onClick={send}>
           Reply

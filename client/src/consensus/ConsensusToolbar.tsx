@@ -9,6 +9,7 @@ import { boardHref } from '../app/routes.js';
 import { selectParagraph } from '../report/editorActions.js';
 import type { EditorBridge } from '../report/editorBridge.js';
 import type { ConsensusState } from './ConsensusState.js';
+import { GoToParagraph } from './GoToParagraph.js';
 import { SilenceList } from './SilenceList.js';
 
 export function ConsensusToolbar(props: {
@@ -33,6 +34,7 @@ export function ConsensusToolbar(props: {
           />
           {' Open paragraphs only'}
         </label>
+        <GoToParagraph editor={props.editor} />
         <span class="consensus-links">
           <a class="tool-link" href={boardHref(id)} data-testid="board-link">
             Consensus board

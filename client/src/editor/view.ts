@@ -18,6 +18,7 @@ import type { RefuseHistory } from '../consensus/history.js';
 import type { ReportSession } from '../sync/session.js';
 import { shiftParagraphLevel, splitParagraph } from './commands.js';
 import { caretActivityPlugin, remoteCaret, remoteSelection } from './cursors.js';
+import { escapeThenTabPlugin, unlessEscaped } from './escapeTab.js';
 import { numberingPlugin } from './numbering.js';
 
 /** True for the transactions y-prosemirror makes to show changes that came from Yjs. */
@@ -71,6 +72,7 @@ export function createEditor(
     doc,
     plugins: [
       readOnlyGuard(isEditable),
+      escapeThenTabPlugin(),
       ySyncPlugin(session.fragment, { mapping }),
       yCursorPlugin(session.awareness, {
         cursorBuilder: remoteCaret,
@@ -85,8 +87,8 @@ export function createEditor(
         'Mod-b': toggleMark(schema.marks['strong']!),
         'Mod-i': toggleMark(schema.marks['em']!),
         Enter: splitParagraph,
-        Tab: shiftParagraphLevel(1),
-        'Shift-Tab': shiftParagraphLevel(-1),
+        Tab: unlessEscaped(shiftParagraphLevel(1)),
+        'Shift-Tab': unlessEscaped(shiftParagraphLevel(-1)),
       }),
       keymap(baseKeymap),
       paragraphIdsPlugin(),
@@ -99,6 +101,9 @@ export function createEditor(
     editable: () => isEditable(),
     attributes: () => ({
       class: isEditable() ? 'report-text' : 'report-text is-read-only',
+      // A textbox, so assistive technology may be told whether it is read-only.
+      role: 'textbox',
+      'aria-multiline': 'true',
       'aria-label': 'Report text',
       'aria-readonly': String(!isEditable()),
       spellcheck: 'true',

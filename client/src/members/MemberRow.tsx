@@ -137,7 +137,7 @@ export function MemberRow(props: MemberRowProps) {
                 class="link-button"
                 type="button"
                 data-testid="member-edit"
-                aria-label={`Change the role of ${m.displayName}`}
+                aria-label={`Change role: ${m.displayName}`}
                 onClick={() => setMode('edit')}
               >
                 Change role
@@ -146,7 +146,7 @@ export function MemberRow(props: MemberRowProps) {
                 class="link-button danger"
                 type="button"
                 data-testid="member-remove"
-                aria-label={`Remove ${m.displayName}`}
+                aria-label={`Remove: ${m.displayName}`}
                 onClick={() => setMode('remove')}
               >
                 Remove

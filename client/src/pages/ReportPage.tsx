@@ -24,7 +24,7 @@ import {
 import { openReportScope, type ReportScope } from '../report/scope.js';
 
 const EDIT_HELP =
-  'Tab / Shift-Tab: sub-paragraph level · Ctrl-B bold · Ctrl-I italic · Ctrl-Z undoes your own changes only';
+  'Tab / Shift-Tab: sub-paragraph level · Escape, then Tab: leave the text · Ctrl-Alt-M: comment · Ctrl-B bold · Ctrl-I italic · Ctrl-Z undoes your own changes only';
 
 function EditorHelp({ scope }: { scope: ReportScope }) {
   const access = scope.live.access.value;
