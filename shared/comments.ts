@@ -89,6 +89,8 @@ export interface InboxItem {
   reportTitle: string;
   /** The paragraph the thread points at, or the first one under the silence (it may have been deleted since). */
   paragraphId: string;
+  /** Its number in the report's text as it is now ("13 (a)"); null when it was deleted. */
+  paragraph: string | null;
   /** The message, or the silence procedure: the id that marks this item read. */
   messageId: string;
   reason: InboxReason;

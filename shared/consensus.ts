@@ -36,7 +36,7 @@ export const STATUS_LABELS: Readonly<Record<ParagraphStatus, string>> = {
 /** Short margin labels. */
 export const STATUS_SHORT: Readonly<Record<ParagraphStatus, string>> = {
   draft: 'draft',
-  under_discussion: 'open',
+  under_discussion: 'discussion',
   bracketed: '[ ]',
   agreed_ad_ref: 'ad ref',
   agreed: 'agreed',

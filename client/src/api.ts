@@ -121,14 +121,12 @@ const enc = encodeURIComponent;
 
 // ---------- accounts ----------
 
-/** The signed-in account, or null when nobody is signed in (401). Other failures throw. */
+/**
+ * The signed-in account, or null when nobody is signed in (GET /api/session: 200 either way, so
+ * a logged-out page logs no error). Other failures throw.
+ */
 export async function getMe(): Promise<Me | null> {
-  try {
-    return await request<Me>('GET', '/api/me', undefined, { expect401: true });
-  } catch (error) {
-    if (error instanceof ApiRequestError && error.status === 401) return null;
-    throw error;
-  }
+  return (await request<{ me: Me | null }>('GET', '/api/session')).me;
 }
 
 export function login(email: string, password: string): Promise<Me> {

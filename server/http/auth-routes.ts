@@ -187,6 +187,20 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/api/me', async (req) => me(requireLogin(req).user.id));
 
+  /**
+   * Who is signed in, or `{ me: null }`: always 200, so a page opened logged out does not log an
+   * error in the browser's console (as /api/me's 401 does).
+   */
+  app.get('/api/session', async (req) => {
+    if (!req.auth) return { me: null };
+    try {
+      return { me: await me(req.auth.user.id) };
+    } catch (error) {
+      if (error instanceof HttpError && error.statusCode === 401) return { me: null };
+      throw error;
+    }
+  });
+
   app.post<{ Body: { current: string; next: string } }>(
     '/api/password',
     {

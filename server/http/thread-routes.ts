@@ -59,6 +59,9 @@ export function viewerOf(member: MemberRecord): Viewer {
 
 const audienceOf = (t: ThreadView) => ({ ...t, authorId: t.author.id });
 
+/** How long the inbox reuses a report's paragraph numbers. */
+const INBOX_NUMBERS_TTL_MS = 60_000;
+
 /** Paragraph id → citation ("13 (a)") in the report's text as it is now. */
 export async function paragraphNumbers(
   app: FastifyInstance,
@@ -452,17 +455,22 @@ export async function threadRoutes(app: FastifyInstance): Promise<void> {
       const { thread, report, member } = await threadAccess(req, req.params.tid);
       need(member, 'applyProposal');
       if (thread.kind !== 'proposal') throw new HttpError(409, 'Only a proposal can be applied.');
-      const result = await run(
+      const by = person(req, member);
+      const at = new Date().toISOString();
+      let result = await run(
         req,
         report,
-        {
-          type: 'applied',
-          threadId: thread.id,
-          by: person(req, member),
-          at: new Date().toISOString(),
-        },
+        { type: 'applied', threadId: thread.id, by, at },
         thread.id,
       );
+      // An applied proposal has done its work: its thread is resolved with it.
+      if (result.thread.status === 'open')
+        result = await run(
+          req,
+          report,
+          { type: 'resolve', threadId: thread.id, by, at },
+          thread.id,
+        );
       return { thread: result.thread };
     },
   );
@@ -517,6 +525,22 @@ export async function threadRoutes(app: FastifyInstance): Promise<void> {
    * The caller's inbox items they may see now: the thread's audience is checked against their
    * CURRENT membership (a role or State change hides what they could see before).
    */
+  /**
+   * Paragraph numbers of the reports inbox items point into, kept a minute: every browser polls
+   * its inbox, and numbering a report reads its whole text.
+   */
+  const inboxNumbers = new Map<string, { at: number; numbers: Promise<Map<string, string>> }>();
+  function numbersFor(reportId: string): Promise<Map<string, string>> {
+    const now = Date.now();
+    const cached = inboxNumbers.get(reportId);
+    if (cached && now - cached.at < INBOX_NUMBERS_TTL_MS) return cached.numbers;
+    for (const [id, c] of inboxNumbers)
+      if (now - c.at >= INBOX_NUMBERS_TTL_MS) inboxNumbers.delete(id);
+    const numbers = paragraphNumbers(app, reportId).catch(() => new Map<string, string>());
+    inboxNumbers.set(reportId, { at: now, numbers });
+    return numbers;
+  }
+
   async function visibleInbox(userId: string): Promise<InboxItem[]> {
     const members = new Map<string, MemberRecord | null>();
     const items: InboxItem[] = [];
@@ -531,6 +555,7 @@ export async function threadRoutes(app: FastifyInstance): Promise<void> {
         reportId: i.reportId,
         reportTitle: i.reportTitle,
         paragraphId: i.paragraphId,
+        paragraph: null,
         messageId: i.messageId,
         reason: i.reason,
         unread: i.unread,
@@ -538,6 +563,12 @@ export async function threadRoutes(app: FastifyInstance): Promise<void> {
         excerpt: i.excerpt,
         createdAt: i.createdAt,
       });
+    }
+    const shown = items.slice(0, INBOX_LIST_MAX);
+    for (const reportId of new Set(shown.map((i) => i.reportId))) {
+      const numbers = await numbersFor(reportId);
+      for (const item of shown)
+        if (item.reportId === reportId) item.paragraph = numbers.get(item.paragraphId) ?? null;
     }
     return items;
   }

@@ -172,7 +172,7 @@ export interface StoredEvent {
 }
 
 /** An inbox item with what is needed to decide whether its owner may still see the thread. */
-export interface StoredInboxItem extends InboxItem {
+export interface StoredInboxItem extends Omit<InboxItem, 'paragraph'> {
   groupId: string | null;
   visibility: ThreadVisibility;
   delegation: string | null;

@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { paragraphNumbers } from '../../server/http/thread-routes.js';
 import { INBOX_EXCERPT_MAX, type InboxResponse } from '../../shared/comments.js';
 import { newSession } from '../helpers/auth.js';
 import { inbox, json, openThread, paragraphIds, reply } from '../helpers/comments.js';
@@ -93,6 +94,11 @@ test('mentions and replies carry author, excerpt, paragraph, report title and ti
 
   assert.equal(x!.reportTitle, 'Report X on ICT security');
   assert.equal(x!.paragraphId, paraX);
+  // The paragraph's number in the text as it is now (the README promises it).
+  const numbersX = await paragraphNumbers(server.app, reportX);
+  assert.ok(numbersX.get(paraX));
+  assert.equal(x!.paragraph, numbersX.get(paraX));
+  assert.equal(y!.paragraph, (await paragraphNumbers(server.app, reportY)).get(paraY));
   assert.deepEqual(
     [x!.author.name, x!.author.role, x!.author.represents],
     ['Amina Kenya', 'expert', 'Kenya'],

@@ -99,6 +99,9 @@ test('every action arrives live at the other client; a stock client gets no Even
   await expertSock.waitForSeq(applied.thread.seq, 'the applied proposal');
   assert.equal(expertSock.latest(p.id)!.appliedBy!.id, server.chair.id);
   assert.ok(expertSock.latest(p.id)!.appliedAt);
+  // Applying a proposal resolves its thread (it stayed open before).
+  assert.equal(applied.thread.status, 'resolved');
+  assert.equal(expertSock.latest(p.id)!.status, 'resolved');
 
   // Sequence numbers per report, increasing by one, and the same at both clients.
   const seqs = chairSock.events.map((e) => e.seq);

@@ -41,21 +41,27 @@ export function InboxItem(props: {
         }}
       >
         <span class="inbox-line">
+          {item.unread ? (
+            <>
+              <span class="tag is-unread" data-testid="inbox-unread">
+                New
+              </span>{' '}
+            </>
+          ) : null}
           <strong class="inbox-author">{item.author.name}</strong>
           {who ? <span class="inbox-state">{` (${who})`}</span> : null}
           {` ${REASON_TEXT[item.reason]}`}
-          {item.unread ? (
-            <span class="tag is-unread" data-testid="inbox-unread">
-              New
-            </span>
+          {item.paragraph ? (
+            <span data-testid="inbox-paragraph">{` in paragraph ${item.paragraph}`}</span>
           ) : null}
+          {'. '}
         </span>
         <span class="inbox-report" data-testid="inbox-report">
           {item.reportTitle}
-        </span>
+        </span>{' '}
         <span class="inbox-excerpt" data-testid="inbox-excerpt">
           {item.excerpt}
-        </span>
+        </span>{' '}
         <time class="inbox-time" dateTime={item.createdAt}>
           {when(item.createdAt)}
         </time>
