@@ -107,6 +107,12 @@ test('a mention in another report reaches the inbox; its item opens the thread',
     (await second.locator('.inbox-line').textContent()) ?? '',
     /^Wanjiru Kamau \(Expert · Kenya\) replied to your thread/,
   );
+  // The paragraph's number, and the parts separated ("mentioned youNew" before).
+  assert.match(
+    (await first.locator('.inbox-line').textContent()) ?? '',
+    /mentioned you in paragraph \d+\. New$/,
+  );
+  assert.match((await first.textContent()) ?? '', /New Report X: final draft /);
   assert.equal(await first.getByTestId('inbox-report').textContent(), 'Report X: final draft');
   assert.equal(await first.getByTestId('inbox-excerpt').textContent(), markup);
   assert.equal(await second.getByTestId('inbox-excerpt').textContent(), 'Kenya agrees.');

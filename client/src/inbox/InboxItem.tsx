@@ -41,13 +41,6 @@ export function InboxItem(props: {
         }}
       >
         <span class="inbox-line">
-          {item.unread ? (
-            <>
-              <span class="tag is-unread" data-testid="inbox-unread">
-                New
-              </span>{' '}
-            </>
-          ) : null}
           <strong class="inbox-author">{item.author.name}</strong>
           {who ? <span class="inbox-state">{` (${who})`}</span> : null}
           {` ${REASON_TEXT[item.reason]}`}
@@ -55,7 +48,12 @@ export function InboxItem(props: {
             <span data-testid="inbox-paragraph">{` in paragraph ${item.paragraph}`}</span>
           ) : null}
           {'. '}
-        </span>
+          {item.unread ? (
+            <span class="tag is-unread" data-testid="inbox-unread">
+              New
+            </span>
+          ) : null}
+        </span>{' '}
         <span class="inbox-report" data-testid="inbox-report">
           {item.reportTitle}
         </span>{' '}
@@ -65,7 +63,7 @@ export function InboxItem(props: {
         <time class="inbox-time" dateTime={item.createdAt}>
           {when(item.createdAt)}
         </time>
-      </a>
+      </a>{' '}
       {item.unread ? (
         <button
           class="inbox-mark-read"
