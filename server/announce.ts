@@ -16,6 +16,9 @@ export interface Announcement {
   pid: number;
   startedAt: string;
   setupUrl?: string;
+  /** Where the CLI reaches the server on this machine, and the token it sends. */
+  operatorUrl?: string;
+  operatorToken?: string;
 }
 
 export function announcementPath(dataDir: string): string {

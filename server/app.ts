@@ -20,8 +20,10 @@ import { CloseCode, REPORT_ID_RE, SYNC_PATH, SyncParam } from '../shared/protoco
 import { SCHEMA_VERSION } from '../shared/schema.js';
 import { installAuth } from './auth/plugin.js';
 import { can, HttpError } from './auth/policy.js';
+import { FailureLimit, LOGIN_WINDOW_MS } from './auth/rate-limit.js';
 import { Sessions } from './auth/sessions.js';
 import { SetupLink } from './auth/setup.js';
+import { newToken } from './auth/tokens.js';
 import { ReportEvents } from './comments/events.js';
 import type { Config } from './config.js';
 import { SilenceScheduler } from './consensus/silence.js';
@@ -29,6 +31,7 @@ import { exportRoutes } from './export/routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { consensusRoutes } from './http/consensus-routes.js';
 import { groupRoutes } from './http/group-routes.js';
+import { operatorRoutes } from './http/operator-routes.js';
 import { reportRoutes } from './http/routes.js';
 import { threadRoutes, viewerOf } from './http/thread-routes.js';
 import { fastifyLogging, installRequestLog } from './logging.js';
@@ -54,6 +57,10 @@ declare module 'fastify' {
     /** Comment-thread events pushed over the sync socket (SyncParam.events). */
     reportEvents: ReportEvents;
     setup: SetupLink;
+    /** Failed logins per account (server/auth/rate-limit.ts); a chair's unlock clears one. */
+    loginFailures: FailureLimit;
+    /** Authorizes the operator CLI's requests (server/http/operator-routes.ts); per process. */
+    operatorToken: string;
     /** Where users reach this server (for links): CONCORD_PUBLIC_URL or http://localhost:<port>. */
     publicOrigin(): string;
   }
@@ -118,6 +125,8 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   app.decorate('peers', new PeerDirectory());
   app.decorate('reportEvents', new ReportEvents(storage, app.log));
   app.decorate('setup', new SetupLink());
+  app.decorate('operatorToken', newToken());
+  app.decorate('loginFailures', new FailureLimit(config.loginFailuresPerAccount, LOGIN_WINDOW_MS));
   app.decorate('publicOrigin', () => {
     if (config.publicUrl) return config.publicUrl;
     const address = app.server.address();
@@ -184,6 +193,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   await app.register(reportRoutes);
   await app.register(threadRoutes);
   await app.register(consensusRoutes);
+  await app.register(operatorRoutes);
   await app.register(exportRoutes);
 
   // Silence deadlines: overdue ones are settled before the server listens, then kept by a timer.

@@ -10,6 +10,7 @@
  *   invite --group g_… --role expert [--represents Kenya] [--hours 168]
  *   groups                     list groups and their members
  *   setup-link                 print the running server's one-time setup link again (until used)
+ *   unlock <email>             let an account locked by failed logins log in again now
  *   migrate-to-postgres [--to postgres://…]   copy the SQLite installation in CONCORD_DATA_DIR
  *                              into an empty PostgreSQL database (default CONCORD_DATABASE_URL),
  *                              verified; then start Concord with CONCORD_DATABASE_URL set to it
@@ -87,6 +88,27 @@ export async function runCli(
     if (!running.setupUrl)
       throw new Error('no setup link is pending: the first account exists; log in instead');
     log(running.setupUrl);
+    return;
+  }
+  if (argv[0] === 'unlock') {
+    const email = argv[1]?.trim().toLowerCase();
+    if (!email || argv.length !== 2) throw new Error('usage: unlock <email>');
+    const running = readAnnouncement(config.dataDir);
+    if (!running?.operatorUrl || !running.operatorToken)
+      throw new Error(
+        `no running server announced itself in ${announcementPath(config.dataDir)}: login limits live in the server's memory, so with none running nothing is locked`,
+      );
+    const res = await fetch(`${running.operatorUrl}/api/operator/unlock`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${running.operatorToken}`,
+      },
+      body: JSON.stringify({ email }),
+    });
+    const body = (await res.json()) as { message?: string; wasLocked?: boolean };
+    if (!res.ok) throw new Error(body.message ?? `the server answered ${res.status}`);
+    log(`${email} ${body.wasLocked ? 'unlocked: they may log in again now' : 'was not locked'}`);
     return;
   }
   const storage = await openStorage(config);

@@ -58,6 +58,8 @@ async function main(): Promise<void> {
     url: origin,
     pid: process.pid,
     startedAt: new Date().toISOString(),
+    operatorUrl: `http://${/^(0\.0\.0\.0|::)$/.test(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host}:${(app.server.address() as { port: number }).port}`,
+    operatorToken: app.operatorToken,
   };
   const publish = () => {
     try {

@@ -37,6 +37,7 @@ export const ACTIONS = {
   export: 'Export',
   manageMembers: 'Manage members and invitations',
   manageChairs: 'Appoint, change or remove a chair',
+  unlockAccount: "Unlock a member's account locked by failed logins",
   viewAudit: 'View and export the audit log',
 } as const;
 
@@ -62,6 +63,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   export: ['chair', 'secretariat', 'expert'],
   manageMembers: ['chair', 'secretariat'],
   manageChairs: ['chair'],
+  unlockAccount: ['chair'],
   viewAudit: ['chair', 'secretariat'],
 };
 

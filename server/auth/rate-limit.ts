@@ -9,6 +9,16 @@
  */
 import { normalizeIP } from '@fastify/rate-limit';
 
+/** The login window both limits count in. */
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+
+/** "Try again in 12 minutes (after 14:32 UTC)": when a refused login may be tried again. */
+export function retryText(waitMs: number, now = Date.now()): string {
+  const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
+  const at = new Date(now + waitMs).toISOString().slice(11, 16);
+  return `Try again in ${minutes} minute${minutes === 1 ? '' : 's'} (after ${at} UTC)`;
+}
+
 /** The key an address is limited under: IPv4 as is (also when IPv4-mapped), IPv6 by its /64. */
 export function addressKey(ip: string): string {
   return normalizeIP(ip, 64);
@@ -43,9 +53,14 @@ export class FailureLimit {
     return 0;
   }
 
-  /** The attempt succeeded: the account starts afresh. */
+  /** The attempt succeeded, or a chair unlocked the account: it starts afresh. */
   clear(key: string): void {
     this.hits.delete(key);
+  }
+
+  /** True while `key` may not try again (its failures fill the window). */
+  isLocked(key: string, now = Date.now()): boolean {
+    return this.recent(key, now).length >= this.limit;
   }
 
   private prune(now: number): void {

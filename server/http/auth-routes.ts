@@ -11,11 +11,11 @@ import {
   verifyPassword,
 } from '../auth/passwords.js';
 import { HttpError } from '../auth/policy.js';
-import { addressKey, FailureLimit } from '../auth/rate-limit.js';
+import { addressKey, LOGIN_WINDOW_MS, retryText } from '../auth/rate-limit.js';
 import { hashToken, newId } from '../auth/tokens.js';
 import { ConflictError, type UserRecord } from '../storage/types.js';
 
-const WINDOW_MS = 15 * 60_000;
+const WINDOW_MS = LOGIN_WINDOW_MS;
 
 export const emailSchema = {
   type: 'string',
@@ -64,7 +64,7 @@ export function conflictToHttp(err: unknown): never {
 
 export async function authRoutes(app: FastifyInstance): Promise<void> {
   const { storage, sessions, config } = app;
-  const perAccount = new FailureLimit(config.loginFailuresPerAccount, WINDOW_MS);
+  const perAccount = app.loginFailures;
   const perAddress = app.createRateLimit({
     max: config.loginAttemptsPerAddress,
     timeWindow: WINDOW_MS,
@@ -140,13 +140,19 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       if (!address.isAllowed && address.isExceeded) {
         reply.header('retry-after', String(Math.max(1, address.ttlInSeconds)));
         await auditRefused(req, 'login.throttled', { address: address.key });
-        throw new HttpError(429, 'Too many login attempts. Try again later.');
+        throw new HttpError(
+          429,
+          `Too many login attempts from this address. ${retryText(Math.max(1, address.ttlInSeconds) * 1000)}.`,
+        );
       }
       const wait = perAccount.reserve(email);
       if (wait > 0) {
         reply.header('retry-after', String(Math.ceil(wait / 1000)));
         await auditRefused(req, 'login.throttled', { account: email });
-        throw new HttpError(429, 'Too many login attempts. Try again later.');
+        throw new HttpError(
+          429,
+          `Too many failed logins for this account. ${retryText(wait)}, or ask a chair of your group to unlock it.`,
+        );
       }
       const user = await storage.getUserByEmail(email);
       const ok = await verifyPassword(user?.passwordHash ?? null, req.body.password);

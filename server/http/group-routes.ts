@@ -184,6 +184,32 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  /**
+   * A chair unlocks a member whose failed logins locked their account (the real owner locked
+   * out with everyone else). Audited; 204 whether or not it was locked.
+   */
+  app.post<{ Params: { gid: string; uid: string } }>(
+    '/api/groups/:gid/members/:uid/unlock',
+    { schema: { params: memberParams } },
+    async (req, reply) => {
+      await memberFor(app, req, req.params.gid, 'unlockAccount');
+      const target = await storage.getMembership(req.params.gid, req.params.uid);
+      const user = target ? await storage.getUser(req.params.uid) : null;
+      if (!user) throw new HttpError(404, 'No such member.');
+      const locked = app.loginFailures.isLocked(user.email);
+      app.loginFailures.clear(user.email);
+      await storage.appendAudit(
+        app.auditEvent(req, {
+          action: 'account.unlock',
+          groupId: req.params.gid,
+          target: user.id,
+          detail: { locked },
+        }),
+      );
+      return reply.code(204).send();
+    },
+  );
+
   app.delete<{ Params: { gid: string; uid: string } }>(
     '/api/groups/:gid/members/:uid',
     {

@@ -95,6 +95,23 @@ test('links follow the running server, the setup link can be found again, and a 
   assert.match(live.stdout, new RegExp(`^http://localhost:${server.port}/#/invite/`));
   assert.doesNotMatch(live.stderr, /assume/);
 
+  // A locked-out account: the CLI unlocks it through the running server.
+  const attempt = (password: string) =>
+    fetch(`${server.baseUrl}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'chair@announce.example', password }),
+    });
+  for (let i = 0; i < 5; i++) assert.equal((await attempt('wrong-password')).status, 401);
+  assert.equal((await attempt('chair-password')).status, 429, 'locked');
+  const unlocked = await cli(dataDir, ['unlock', 'Chair@Announce.example']);
+  assert.equal(unlocked.code, 0, unlocked.stderr);
+  assert.match(unlocked.stdout, /chair@announce\.example unlocked/);
+  assert.equal((await attempt('chair-password')).status, 200, 'in again');
+  const unknown = await cli(dataDir, ['unlock', 'nobody@announce.example']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /No user with that email/);
+
   // Stopped: the announcement is gone; the CLI assumes CONCORD_PORT and says so on stderr.
   server.proc.kill('SIGTERM');
   assert.equal(await server.exited, 0);
@@ -105,6 +122,8 @@ test('links follow the running server, the setup link can be found again, and a 
   assert.match(stopped.stderr, /links assume http:\/\/localhost:8080.*CONCORD_PUBLIC_URL/);
   const setupGone = await cli(dataDir, ['setup-link']);
   assert.match(setupGone.stderr, /no running server/);
+  const unlockGone = await cli(dataDir, ['unlock', 'chair@announce.example']);
+  assert.match(unlockGone.stderr, /nothing is locked/);
 
   // The configured public URL wins, without a note.
   const pub = await cli(dataDir, invite, { CONCORD_PUBLIC_URL: 'https://concord.example.org' });
