@@ -441,3 +441,19 @@ export interface BreakSilenceRequest {
 /** The sync-channel notice text for a refused edit of locked text (Notice message, 101). */
 export const LOCKED_EDIT_NOTICE =
   'That paragraph is agreed or under silence and locked: your change to it was undone.';
+
+/** Notice for a new paragraph that carried an existing paragraph's id (it was not kept). */
+export const DUPLICATE_ID_NOTICE =
+  'A paragraph added from this page carried the identity of an existing one: that identity was not saved.';
+
+/** Notice for content the report's structure does not allow (an unknown element, mark…). */
+export const SCHEMA_NOTICE =
+  'Part of a change from this page does not fit the report’s structure and was not saved.';
+
+/** Notice telling the client to rebuild its copy of the report from the server. */
+export const RESYNC_NOTICE =
+  'Part of a change from this page would have removed agreed text and was not saved: the report is reloaded from the server.';
+
+/** Notice for an update the server could not apply. */
+export const UNAPPLIED_NOTICE =
+  'The server could not apply a change from this page: the report is reloaded from the server.';

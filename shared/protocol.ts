@@ -25,8 +25,20 @@ export const MessageType = {
 
 /** Something the server tells a Concord client's user (a refused change, a role change…). */
 export interface ServerNotice {
-  /** `presence-color` is not for the user: it gives the colour this report stamps on our presence. */
-  code: 'read-only' | 'foreign-client-id' | 'locked' | 'presence-color';
+  /**
+   * `resync`: the server kept the document as it was where this page's change could not be
+   * undone locally (a deletion of agreed text); the client rebuilds its copy from the server.
+   * `presence-color` is not for the user: it gives the colour this report stamps on our presence.
+   */
+  code:
+    | 'read-only'
+    | 'foreign-client-id'
+    | 'locked'
+    | 'duplicate-id'
+    | 'schema'
+    | 'resync'
+    | 'unapplied'
+    | 'presence-color';
   message: string;
   /** With `presence-color`: six-digit hex. */
   color?: string;

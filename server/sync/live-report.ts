@@ -11,10 +11,15 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import * as encoding from 'lib0/encoding';
-import * as random from 'lib0/random';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { LOCKED_EDIT_NOTICE } from '../../shared/consensus.js';
+import {
+  DUPLICATE_ID_NOTICE,
+  LOCKED_EDIT_NOTICE,
+  RESYNC_NOTICE,
+  SCHEMA_NOTICE,
+  UNAPPLIED_NOTICE,
+} from '../../shared/consensus.js';
 import { distinctPresenceColor } from '../../shared/presence.js';
 import {
   encodeSaved,
@@ -27,7 +32,7 @@ import { SCHEMA_VERSION } from '../../shared/schema.js';
 import { upgradeDocument } from '../../shared/upgrade.js';
 import type { ClientBinding, Storage, StoredDocument } from '../storage/types.js';
 import { binaryFrame } from './frame.js';
-import { GUARDED, LockGuard } from './locks.js';
+import { type GuardDecision, UpdateGuard } from './guard.js';
 import type { SyncReplies } from './sync-replies.js';
 import { checkUpdate, deletesSomethingNew } from './validate.js';
 import {
@@ -103,16 +108,44 @@ export interface LiveReportDeps {
 }
 
 /**
- * Who the server's own Yjs client id (the restored content of locked paragraphs) is bound to: no
- * user may write or publish presence under it. Never a user id.
+ * Who made a change to the live document: the origin of its Yjs transaction. A client's update
+ * carries what the author must be sent back (the retraction of what the guard refused); any
+ * other origin (a server route, y-prosemirror) is the server's own change, relayed to everyone.
  */
-const SERVER_WRITER = '@server';
+export type ChangeOrigin = {
+  readonly kind: 'client';
+  readonly peer: Peer;
+  /** For the author only: deletes what the guard rewrote as GC (guard.ts), or null. */
+  readonly retract: Uint8Array | null;
+};
+
+function clientOrigin(origin: unknown): ChangeOrigin | null {
+  return typeof origin === 'object' &&
+    origin !== null &&
+    (origin as Partial<ChangeOrigin>).kind === 'client'
+    ? (origin as ChangeOrigin)
+    : null;
+}
 
 /** How soon a presence that arrived over the rate is tried again. */
 const PRESENCE_RETRY_MS = 150;
 
 /** Largest presence message accepted; larger ones are dropped. */
 export const MAX_PRESENCE_BYTES = 8 * 1024;
+
+type RefusalCode = Exclude<ServerNotice['code'], 'presence-color'>;
+
+/** What the user is told when a change from their page is refused, by kind. */
+const REFUSAL_TEXT: Readonly<Record<RefusalCode, string>> = {
+  'read-only': 'Your role in this group is read-only: your changes were not saved.',
+  'foreign-client-id':
+    'Some of the changes from this page were made under another user’s identity and were not saved.',
+  locked: LOCKED_EDIT_NOTICE,
+  'duplicate-id': DUPLICATE_ID_NOTICE,
+  schema: SCHEMA_NOTICE,
+  resync: RESYNC_NOTICE,
+  unapplied: UNAPPLIED_NOTICE,
+};
 
 /** y-websocket's permission-denied message: [messageAuth, 0, reason]. */
 function permissionDenied(reason: string): Uint8Array {
@@ -184,12 +217,8 @@ export class LiveReport {
   /** Presence entries changed since the last presence batch went out. */
   private readonly presenceDirty = new Set<number>();
   private presenceTimer: NodeJS.Timeout | null = null;
-  /** Ids of the locked paragraphs, or null when none is locked (then nothing is checked). */
+  /** Ids of the locked nodes, or null when none is locked (then no lock is checked). */
   private locks: ReadonlySet<string> | null = null;
-  /** Enforces `locks`; made on the first client update that needs it. */
-  private guard: LockGuard | null = null;
-  /** While a guarded update is applied: the document's updates, gathered to be stored as one. */
-  private captured: Array<{ update: Uint8Array; origin: unknown }> | null = null;
 
   constructor(
     readonly id: string,
@@ -260,8 +289,8 @@ export class LiveReport {
     this.encodedState = null;
     this.encodedStateVector = null;
     this.version++;
-    if (this.captured) this.captured.push({ update, origin });
-    else this.appendAndBroadcast(update, origin as Peer | null, null);
+    const client = clientOrigin(origin);
+    this.appendAndBroadcast(update, client?.peer ?? null, client?.retract ?? null);
   };
 
   /**
@@ -330,63 +359,16 @@ export class LiveReport {
   };
 
   /**
-   * Replaces the set of locked paragraph ids. An update from a peer that changes or deletes a
-   * locked paragraph is reverted for everyone (see locks.ts). With an empty set nothing is
-   * checked and no per-update work is added.
+   * Replaces the set of locked node ids. What a peer's update would change inside a locked node
+   * is refused before the update is applied (guard.ts). With an empty set no lock is checked.
    */
   setLocks(ids: ReadonlySet<string>): void {
     this.locks = ids.size > 0 ? new Set(ids) : null;
-    if (this.locks) this.guard?.setLocks(this.locks);
-    else if (this.guard) {
-      this.guard.destroy();
-      this.guard = null;
-    }
   }
 
-  /** Is a lock guard watching this report's document (only while something is locked)? */
-  get guarded(): boolean {
-    return this.guard !== null;
-  }
-
-  /** The guard for the live document, made when first needed. */
-  private lockGuard(doc: Y.Doc, locks: ReadonlySet<string>): LockGuard {
-    if (this.guard) return this.guard;
-    // The restored content is written under the document's own client id: it must be one that no
-    // user has written with, and nobody may take it afterwards (bound, in memory, to the server).
-    if (this.bindings.get(doc.clientID) !== SERVER_WRITER) {
-      while (this.bindings.has(doc.clientID) || doc.store.clients.has(doc.clientID))
-        doc.clientID = random.uint32();
-      this.bindings.set(doc.clientID, SERVER_WRITER);
-    }
-    this.guard = new LockGuard(doc, locks);
-    return this.guard;
-  }
-
-  /**
-   * Applies a peer's update under the lock guard. What the document emits meanwhile (the update,
-   * the server's undo of it, Yjs's formatting cleanup) is stored as one update and relayed as
-   * one, so the others apply the change and its undo in one step and never see it persist; the
-   * sender gets what the server added.
-   */
-  private applyGuarded(peer: Peer, guard: LockGuard, update: Uint8Array): void {
-    const captured: Array<{ update: Uint8Array; origin: unknown }> = [];
-    this.captured = captured;
-    let touched: string[] | null = null;
-    try {
-      touched = guard.apply(update);
-    } finally {
-      this.captured = null;
-      if (captured.length > 0) {
-        const all = captured.map((c) => c.update);
-        const added = captured.filter((c) => c.origin !== GUARDED).map((c) => c.update);
-        this.appendAndBroadcast(
-          all.length === 1 ? all[0]! : Y.mergeUpdates(all),
-          peer,
-          added.length === 0 ? null : added.length === 1 ? added[0]! : Y.mergeUpdates(added),
-        );
-      }
-    }
-    if (touched) this.refuseWrite(peer, 'locked', { paragraphs: touched });
+  /** The locked ids (empty when none). */
+  get lockedIds(): ReadonlySet<string> {
+    return this.locks ?? new Set();
   }
 
   /** Runs `send` once every change made so far is durable (at once when none is pending). */
@@ -613,17 +595,8 @@ export class LiveReport {
     }
   }
 
-  private refuseWrite(
-    peer: Peer,
-    reason: 'read-only' | 'foreign-client-id' | 'locked',
-    detail: Record<string, unknown>,
-  ): void {
-    const message =
-      reason === 'read-only'
-        ? 'Your role in this group is read-only: your changes were not saved.'
-        : reason === 'locked'
-          ? LOCKED_EDIT_NOTICE
-          : 'Some of the changes from this page were made under another user’s identity and were not saved.';
+  private refuseWrite(peer: Peer, reason: RefusalCode, detail: Record<string, unknown>): void {
+    const message = REFUSAL_TEXT[reason];
     peer.send(permissionDenied(reason));
     peer.notify({ code: reason, message });
     peer.refused(`sync.write-refused.${reason}`, detail);
@@ -680,12 +653,18 @@ export class LiveReport {
       for (const client of fresh) this.bindings.set(client, peer.userId);
       this.pendingBinding = { userId: peer.userId, clientIds: fresh };
     }
+    // Decided before applying: what may not stay is rewritten as GC (guard.ts).
+    const decision = new UpdateGuard(doc, check.decoded, { locked: this.locks }).decide(update);
+    this.reportRefusals(peer, decision);
     const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
     try {
-      if (this.locks) this.applyGuarded(peer, this.lockGuard(doc, this.locks), update);
-      else Y.applyUpdate(doc, update, peer);
+      const origin: ChangeOrigin = { kind: 'client', peer, retract: decision.retract };
+      Y.applyUpdate(doc, decision.update, origin);
     } catch (err) {
-      throw new MalformedError(`update could not be applied: ${(err as Error).message}`);
+      // Never by closing the socket: a stock client would reconnect and resend the same bytes.
+      // What Yjs integrated before it threw is stored and relayed like any change; the author
+      // rebuilds from the server.
+      this.refuseWrite(peer, 'unapplied', { error: (err as Error).message });
     } finally {
       if (this.pendingBinding) {
         // The update changed nothing: forget the bindings it would have introduced.
@@ -702,6 +681,20 @@ export class LiveReport {
       }
     }
     for (const client of check.clients.keys()) peer.writtenClients.add(client);
+  }
+
+  /** Tells the author what the guard refused, and to rebuild when it dropped deletions. */
+  private reportRefusals(peer: Peer, decision: GuardDecision): void {
+    for (const [kind, what] of decision.refused) {
+      const detail =
+        kind === 'locked'
+          ? { paragraphs: [...what] }
+          : kind === 'duplicate-id'
+            ? { ids: [...what] }
+            : { content: [...what].slice(0, 10) };
+      this.refuseWrite(peer, kind, detail);
+    }
+    if (decision.resync) this.refuseWrite(peer, 'resync', {});
   }
 
   /** Tells a peer that asked for it which of its changes are durable, once they are. */
@@ -782,7 +775,6 @@ export class LiveReport {
     if (this.destroyed) return;
     this.destroyed = true;
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
-    this.guard?.destroy();
     this.awareness.destroy();
     this.doc?.destroy();
   }

@@ -7,8 +7,16 @@
  */
 import * as Y from 'yjs';
 
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
 export type UpdateCheck =
-  | { ok: true; empty: boolean; hasDeletes: boolean; clients: Map<number, number> }
+  | {
+      ok: true;
+      empty: boolean;
+      hasDeletes: boolean;
+      clients: Map<number, number>;
+      decoded: DecodedUpdate;
+    }
   | { ok: false; reason: 'malformed' | 'missing-dependencies'; detail: string };
 
 interface IdLike {
@@ -25,7 +33,7 @@ function isId(x: unknown): x is IdLike {
  * once the update is durable, everything by that client below that clock is durable.
  */
 export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateCheck {
-  let decoded: ReturnType<typeof Y.decodeUpdate>;
+  let decoded: DecodedUpdate;
   try {
     decoded = Y.decodeUpdate(update);
   } catch (err) {
@@ -98,7 +106,13 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateCheck {
     }
   }
   const hasDeletes = decoded.ds.clients.size > 0;
-  return { ok: true, empty: decoded.structs.length === 0 && !hasDeletes, hasDeletes, clients: to };
+  return {
+    ok: true,
+    empty: decoded.structs.length === 0 && !hasDeletes,
+    hasDeletes,
+    clients: to,
+    decoded,
+  };
 }
 
 /**

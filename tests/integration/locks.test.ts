@@ -1,12 +1,15 @@
 /**
- * Locked paragraphs on the sync channel (issue #5, "Agreed text is locked"): an expert's edit of
- * a locked paragraph — text, formatting, an attribute, deleting it, merging it with a neighbour —
- * is reverted by the server for the sender, for everyone else and in storage (also after a
- * restart); the sender is told (Notice 101 and y-websocket's permission-denied), the audit log has
- * it, and a second client never observes the forbidden text, not even for one transaction: the
- * update and its undo are relayed as one. A new paragraph between two locked ones survives.
- * Locks read by the registry when a report loads hold from the first connection; with an empty
- * set edits are kept again, and a report without locks does no extra work per update.
+ * Locked paragraphs on the sync channel (issues #5 and #15, "Agreed text is locked"): an expert's
+ * edit of a locked paragraph — text, formatting, an attribute, deleting it, merging it with a
+ * neighbour — is refused by the server before it is applied (server/sync/guard.ts), for everyone
+ * and in storage (also after a restart). What was inserted into locked content is retracted from
+ * the sender's copy; a refused deletion cannot be retracted (Yjs deletions are final), so the
+ * sender is told to resync and rebuilds its copy from the server (here: a fresh client, as the
+ * Concord client does). The sender is told in words (Notice 101 and y-websocket's
+ * permission-denied), the audit log has it, a second client never observes the forbidden text,
+ * and the unlocked parts of the same update are kept. A new paragraph between two locked ones
+ * survives. Locks read by the registry when a report loads hold from the first connection; with
+ * an empty set edits are kept again.
  */
 import assert from 'node:assert/strict';
 import { after, before, mock, test } from 'node:test';
@@ -36,6 +39,8 @@ const OPEN_BEFORE = 'p-open-before';
 const LOCKED_ONE = 'p-locked-one';
 const LOCKED_TWO = 'p-locked-two';
 const OPEN_AFTER = 'p-open-after';
+/** Only the chair writes here (the test's barrier). */
+const BARRIER = 'p-barrier';
 const LOCKED = [LOCKED_ONE, LOCKED_TWO] as const;
 
 let server: TestServer;
@@ -77,15 +82,17 @@ async function liveDoc(): Promise<Y.Doc> {
 
 /** The chair types `marker` into the open paragraph; resolves once every client has it. */
 async function barrier(chair: SyncClient, marker: string, clients: SyncClient[]): Promise<void> {
-  const text = textOf(chair.doc, OPEN_AFTER);
+  const text = textOf(chair.doc, BARRIER);
   text.insert(text.length, marker);
   for (const c of clients) {
-    await waitFor(() => paragraph(c.doc, OPEN_AFTER)?.toString().includes(marker) ?? false, marker);
+    await waitFor(() => paragraph(c.doc, BARRIER)?.toString().includes(marker) ?? false, marker);
   }
 }
 
 let chair: SyncClient;
 let editor: SyncClient;
+/** Every connection the editor made (a new one after each resync). */
+const sessions: SyncClient[] = [];
 let watcher: SyncClient;
 /** Every state of each locked paragraph the watcher's document went through. */
 const observed = new Map<string, Set<string>>();
@@ -105,6 +112,7 @@ before(async () => {
       newParagraph(LOCKED_ONE, 'The first agreed paragraph.'),
       newParagraph(LOCKED_TWO, 'The second agreed paragraph.', 1),
       newParagraph(OPEN_AFTER, 'An open paragraph after.'),
+      newParagraph(BARRIER, 'The chair’s barrier.'),
     ]);
     textOf(chair.doc, LOCKED_ONE).format(4, 5, { strong: {} });
   });
@@ -113,6 +121,7 @@ before(async () => {
   server.app.registry.setLocks(reportId, new Set(LOCKED));
 
   editor = await connectSynced(server, expert, reportId, { saved: true });
+  sessions.push(editor);
   watcher = await connectSynced(server, colleague, reportId);
   assert.ok(lockedIntact(editor.doc) && lockedIntact(watcher.doc));
   for (const id of LOCKED) observed.set(id, new Set([xmlOf(watcher.doc, id)]));
@@ -127,19 +136,33 @@ after(async () => {
   mock.restoreAll();
 });
 
+const resynced = (c: SyncClient) => c.notices.some((n) => n.code === 'resync');
+
 /**
- * The expert makes `change` (one transaction, as the editor would); the server must undo it:
- * the expert's own document, the watcher's and the server's end with the agreed paragraphs.
+ * The expert makes `change` (one transaction, as the editor would); the server must refuse it:
+ * the expert's own document (retracted, or rebuilt after a resync notice when the change deleted
+ * locked content: `resync`), the watcher's and the server's end with the agreed paragraphs.
  */
 async function refused(
   what: string,
   change: (doc: Y.Doc) => void,
-  oneTransaction = true,
+  { oneTransaction = true, resync = false } = {},
 ): Promise<void> {
   if (oneTransaction) editor.doc.transact(() => change(editor.doc));
   else change(editor.doc);
   assert.ok(!lockedIntact(editor.doc), `${what}: the edit did not change a locked paragraph`);
-  await waitFor(() => lockedIntact(editor.doc), `${what}: the revert to reach the sender`);
+  await waitFor(
+    () => lockedIntact(editor.doc) || resynced(editor),
+    `${what}: the retraction or the resync notice to reach the sender`,
+  );
+  assert.equal(resynced(editor), resync, `${what}: resync notice`);
+  if (resync) {
+    // What the Concord client does: a fresh copy from the server.
+    editor.destroy();
+    editor = await connectSynced(server, expert, reportId, { saved: true });
+    sessions.push(editor);
+  }
+  assert.ok(lockedIntact(editor.doc), `${what}: the sender holds the agreed text`);
   await barrier(chair, ` <${what}>`, [editor, watcher]);
   assert.ok(lockedIntact(watcher.doc), `${what}: the watcher holds the agreed text`);
   assert.ok(lockedIntact(await liveDoc()), `${what}: the server holds the agreed text`);
@@ -148,34 +171,58 @@ async function refused(
 
 test('an expert’s edits inside locked paragraphs are undone for the sender and for everyone', async () => {
   await refused('insert text', (doc) => textOf(doc, LOCKED_ONE).insert(4, 'NOT AGREED '));
-  await refused('delete text', (doc) => textOf(doc, LOCKED_ONE).delete(0, 10));
+  await refused('delete text', (doc) => textOf(doc, LOCKED_ONE).delete(0, 10), { resync: true });
   await refused('bold', (doc) => textOf(doc, LOCKED_TWO).format(0, 10, { strong: {} }));
-  await refused('unbold', (doc) => textOf(doc, LOCKED_ONE).format(0, 12, { strong: null }));
-  await refused('indent', (doc) => paragraph(doc, LOCKED_ONE)!.setAttribute('level', '2'));
-  await refused('change the id', (doc) => paragraph(doc, LOCKED_TWO)!.setAttribute('id', 'p-x'));
-  await refused('delete the paragraph', (doc) => {
-    const chapter = chapters(doc)[0]!;
-    chapter.delete(indexIn(chapter, LOCKED_TWO), 1);
+  // Removing a mark deletes its format items: a resync.
+  await refused('unbold', (doc) => textOf(doc, LOCKED_ONE).format(0, 12, { strong: null }), {
+    resync: true,
   });
+  // Setting an attribute deletes its old value: a resync.
+  await refused('indent', (doc) => paragraph(doc, LOCKED_ONE)!.setAttribute('level', '2'), {
+    resync: true,
+  });
+  await refused('change the id', (doc) => paragraph(doc, LOCKED_TWO)!.setAttribute('id', 'p-x'), {
+    resync: true,
+  });
+  await refused(
+    'delete the paragraph',
+    (doc) => {
+      const chapter = chapters(doc)[0]!;
+      chapter.delete(indexIn(chapter, LOCKED_TWO), 1);
+    },
+    { resync: true },
+  );
+  await refused(
+    'join it into the paragraph before',
+    (doc) => {
+      // Backspace at the start of the locked paragraph: its text moves into the open one.
+      const chapter = chapters(doc)[0]!;
+      const moved = textOf(doc, LOCKED_ONE).toString();
+      const text = textOf(doc, OPEN_BEFORE);
+      text.insert(text.length, moved);
+      chapter.delete(indexIn(chapter, LOCKED_ONE), 1);
+    },
+    { resync: true },
+  );
+  await refused(
+    'delete the chapter',
+    (doc) => {
+      const fragment = reportFragment(doc);
+      fragment.delete(fragment.toArray().indexOf(chapters(doc)[0]!), 1);
+    },
+    { resync: true },
+  );
+  // The chapter's deletion was dropped with everything in it, open paragraphs included.
+  assert.ok(paragraph(editor.doc, OPEN_AFTER) && paragraph(editor.doc, OPEN_BEFORE));
+  // Delete at the end of the locked paragraph: the next one's text moves into it. The text is
+  // refused; the open paragraph's deletion is not locked and is kept (the editor never sends
+  // this: it filters edits of locked text).
   await refused('join the next paragraph into it', (doc) => {
-    // Delete at the end of the locked paragraph: the next one's text moves into it.
     const chapter = chapters(doc)[0]!;
     const next = textOf(doc, OPEN_AFTER).toString();
     const text = textOf(doc, LOCKED_TWO);
     text.insert(text.length, next);
     chapter.delete(indexIn(chapter, OPEN_AFTER), 1);
-  });
-  await refused('join it into the paragraph before', (doc) => {
-    // Backspace at the start of the locked paragraph: its text moves into the open one.
-    const chapter = chapters(doc)[0]!;
-    const moved = textOf(doc, LOCKED_ONE).toString();
-    const text = textOf(doc, OPEN_BEFORE);
-    text.insert(text.length, moved);
-    chapter.delete(indexIn(chapter, LOCKED_ONE), 1);
-  });
-  await refused('delete the chapter', (doc) => {
-    const fragment = reportFragment(doc);
-    fragment.delete(fragment.toArray().indexOf(chapters(doc)[0]!), 1);
   });
   // Keystrokes that build on each other, all sent before the first undo comes back.
   let sent = 0;
@@ -189,17 +236,17 @@ test('an expert’s edits inside locked paragraphs are undone for the sender and
         text.insert(text.length, ch);
       }
     },
-    false,
+    { oneTransaction: false },
   );
   editor.doc.off('update', count);
   assert.ok(sent >= 4, `four updates, one per keystroke (${sent})`);
-  // An update that also changes an open paragraph is undone as a whole.
+  // An update that also changes an open paragraph keeps that part.
   await refused('edit an open and a locked paragraph at once', (doc) => {
-    textOf(doc, OPEN_BEFORE).insert(0, 'ALSO REVERTED ');
+    textOf(doc, OPEN_BEFORE).insert(0, 'ALSO KEPT ');
     textOf(doc, LOCKED_TWO).insert(0, 'NOT AGREED ');
   });
-  assert.ok(!xmlOf(watcher.doc, OPEN_BEFORE).includes('ALSO REVERTED'));
-  assert.ok(paragraph(editor.doc, OPEN_AFTER), 'the joined paragraph is back');
+  for (const c of [watcher, editor, chair])
+    await waitFor(() => xmlOf(c.doc, OPEN_BEFORE).includes('ALSO KEPT'), 'the open part, kept');
 });
 
 test('the watcher never observed a locked paragraph other than as agreed', () => {
@@ -209,13 +256,15 @@ test('the watcher never observed a locked paragraph other than as agreed', () =>
 });
 
 test('the sender is told, once per connection, and every refusal is in the audit log', async () => {
-  assert.deepEqual(
-    editor.notices.filter((n) => n.code === 'locked'),
-    [{ code: 'locked', message: LOCKED_EDIT_NOTICE }],
-  );
-  assert.ok(editor.denied.includes('locked'), 'y-websocket’s permission-denied message');
-  assert.deepEqual(editor.closes, [], 'the sender stays connected');
-  assert.equal(editor.connects, 1);
+  for (const session of sessions.slice(0, -1)) {
+    assert.deepEqual(
+      session.notices.filter((n) => n.code === 'locked'),
+      [{ code: 'locked', message: LOCKED_EDIT_NOTICE }],
+    );
+    assert.ok(session.denied.includes('locked'), 'y-websocket’s permission-denied message');
+    assert.deepEqual(session.closes, [], 'the sender is never disconnected');
+    assert.equal(session.connects, 1);
+  }
   assert.equal(watcher.notices.length + watcher.denied.length, 0);
   await waitFor(async () => {
     const rows = (await auditEvents(server)).filter(
@@ -314,7 +363,7 @@ test('storage holds the agreed text, also after a restart', async () => {
   const fresh = await connectSynced(server, server.chair, reportId);
   assert.ok(lockedIntact(fresh.doc));
   assert.ok(paragraph(fresh.doc, 'p-new'));
-  assert.ok(paragraph(fresh.doc, OPEN_AFTER));
+  assert.ok(paragraph(fresh.doc, BARRIER));
   assert.ok(paragraph(fresh.doc, OPEN_BEFORE));
   assert.ok(!reportXml(fresh.doc).includes('NOT AGREED'));
   fresh.destroy();
@@ -355,13 +404,14 @@ test('locks read when the report loads hold from the first connection; an empty 
   assert.equal(first.notices.filter((n) => n.code === 'locked').length, 1);
 });
 
-test('setLocks on a report that is not loaded does nothing; without locks no guard exists', async () => {
+test('setLocks on a report that is not loaded does nothing; the guard leaves nothing in the document', async () => {
   const other = (await server.createReport('Never locked', 'blank')).id;
   server.app.registry.setLocks(other, new Set(['anything']));
   const options = (server.app.registry as unknown as { options: RegistryOptions }).options;
   delete options.locks;
   const client = await connectSynced(server, expert, other);
   const live = await server.app.registry.acquire(other);
+  assert.deepEqual([...live.lockedIds], [], 'the set given before the load was not kept');
   const doc = live.ydoc();
   const listeners = () =>
     (doc as unknown as { _observers: Map<string, Set<unknown>> })._observers.get('afterTransaction')
@@ -370,20 +420,17 @@ test('setLocks on a report that is not loaded does nothing; without locks no gua
   const text = textOf(client.doc, paragraphs(client.doc)[0]!.getAttribute('id') as string);
   text.insert(0, 'Kept. ');
   await waitFor(() => reportXml(doc).includes('Kept. '), 'the edit');
-  assert.equal(live.guarded, false, 'no lock guard (no UndoManager) without locks');
-  assert.equal(listeners(), baseline, 'no afterTransaction listener added');
 
-  // Locked: a guard (one UndoManager listener) appears on the first update…
+  // Locked: refused before it is applied, with no listener on the document (no UndoManager)…
   const id = paragraphs(doc)[0]!.getAttribute('id') as string;
   server.app.registry.setLocks(other, new Set([id]));
-  assert.equal(live.guarded, false, 'made lazily, on the first client update');
   text.insert(0, 'Refused. ');
-  await waitFor(() => !text.toString().includes('Refused. '), 'the revert');
-  assert.equal(live.guarded, true);
-  assert.equal(listeners(), baseline + 1);
-  // …and goes with the last lock.
-  server.app.registry.setLocks(other, new Set());
-  assert.equal(live.guarded, false);
+  await waitFor(() => !text.toString().includes('Refused. '), 'the retraction');
+  assert.ok(!reportXml(doc).includes('Refused. '), 'never in the server’s document');
   assert.equal(listeners(), baseline);
+  // …and kept again once the last lock goes.
+  server.app.registry.setLocks(other, new Set());
+  text.insert(0, 'Again. ');
+  await waitFor(() => reportXml(doc).includes('Again. '), 'the kept edit');
   client.destroy();
 });
