@@ -4,7 +4,7 @@
  * the user's role in the report's group may edit the text; a role change (close code 4409)
  * switches it without a reload. `?thread=<id>` opens it at that thread.
  */
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { CloseCode, closeReasonText, REPORT_ID_RE } from '../../../shared/protocol.js';
 import { Frame, ProblemPage } from '../app/Frame.js';
 import { useCurrentGroup } from '../app/page.js';
@@ -41,8 +41,22 @@ function EditorHelp({ scope }: { scope: ReportScope }) {
 }
 
 function Report({ reportId, threadId }: { reportId: string; threadId: string | null }) {
-  const scope = useMemo(() => openReportScope(reportId, threadId), [reportId, threadId]);
+  // A session whose copy diverged from the server (a refused deletion of agreed text) is
+  // replaced by a fresh one built from the server: the page reopens its scope.
+  const [generation, setGeneration] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new generation reopens the scope
+  const scope = useMemo(
+    () => openReportScope(reportId, threadId),
+    [reportId, threadId, generation],
+  );
   useEffect(() => () => scope.dispose(), [scope]);
+  useEffect(
+    () =>
+      scope.session.subscribe(() => {
+        if (scope.session.stale) setGeneration((g) => g + 1);
+      }),
+    [scope],
+  );
   const access = scope.live.access.value;
   useCurrentGroup(access?.report.groupId ?? null);
 

@@ -80,6 +80,13 @@ export class ReportSession {
   private presenceColor: string | null = null;
   /** The report and the user's role in its group; null until the server answered. */
   access: ReportAccess | null = null;
+  /**
+   * The server kept the report as it was where a change from here could not be retracted (a
+   * deletion of agreed text): this copy has diverged. Once the server has confirmed everything
+   * sent from here (it kept the unrelated parts), the page replaces the session with a fresh one
+   * built from the server (`stale`).
+   */
+  private diverged = false;
 
   private readonly durable = new DurableClocks();
   private readonly listeners = new Set<() => void>();
@@ -135,6 +142,8 @@ export class ReportSession {
       }
       // A refused write means our idea of the role is stale: ask again.
       if (this.serverNotice.code === 'read-only') void this.loadAccess();
+      if (this.serverNotice.code === 'resync' || this.serverNotice.code === 'unapplied')
+        this.diverged = true;
       this.refresh();
     };
     // A thread, status, position or silence changed: each store takes its own kind (a replayed
@@ -184,6 +193,14 @@ export class ReportSession {
   /** True when the server says our role may edit the text (false until it has answered). */
   get canEdit(): boolean {
     return this.access !== null && roleCan(this.access.role, 'editText');
+  }
+
+  /**
+   * True when this copy diverged from the server and all it sent is confirmed: the page should
+   * open a fresh session (`openSession` then makes a new one).
+   */
+  get stale(): boolean {
+    return this.diverged && !this.pending;
   }
 
   /** True when our role is known and cannot edit: nothing we hold can ever be saved. */
@@ -533,6 +550,11 @@ const sessions = new Map<string, ReportSession>();
 /** The session of a report, opened on first use; call `closeSession` when the page goes. */
 export function openSession(reportId: string): ReportSession {
   let session = sessions.get(reportId);
+  if (session?.stale) {
+    // Diverged from the server: its pages let it go (closeSession destroys it).
+    sessions.delete(reportId);
+    session = undefined;
+  }
   if (!session) {
     session = new ReportSession(reportId);
     sessions.set(reportId, session);
@@ -552,7 +574,12 @@ export function closeSession(session: ReportSession): void {
   if (!session.release()) return;
   /** True when there is nothing left to watch. */
   const finish = (): boolean => {
-    if (session.inUse || sessions.get(session.reportId) !== session) return true;
+    if (session.inUse) return true;
+    if (sessions.get(session.reportId) !== session) {
+      // Replaced by a fresh session (it diverged): nothing of it is still needed.
+      if (session.stale) session.destroy();
+      return true;
+    }
     if (session.pending && session.canStillSave) return false;
     sessions.delete(session.reportId);
     session.destroy();
