@@ -158,7 +158,10 @@ test('content the schema does not know is never stored; valid parts of the updat
     ['a bad level', (d) => byId(d, 'p0-0')!.setAttribute('level', 'deep')],
     ['an id that is no token', (d) => byId(d, 'p0-2')!.setAttribute('id', '<b>')],
     ['an embed in text', (d) => textOf(d, 'p0-0').insertEmbed(0, { x: 1 })],
-    ['a map in the report', (d) => byId(d, 'c0')!.insert(1, [new Y.XmlHook('m') as unknown as Y.XmlElement])],
+    [
+      'a map in the report',
+      (d) => byId(d, 'c0')!.insert(1, [new Y.XmlHook('m') as unknown as Y.XmlElement]),
+    ],
   ];
   for (const [what, attempt] of attempts) {
     expert.doc.transact(() => {
