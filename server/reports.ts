@@ -1,11 +1,12 @@
 /** Creating report documents on the server: templates become Yjs updates here, once. */
 import crypto from 'node:crypto';
 import type { Node as PMNode } from 'prosemirror-model';
-import { prosemirrorToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
+import { prosemirrorToYXmlFragment } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { REPORT_FRAGMENT, schema } from '../shared/schema.js';
 import { type TemplateId, templateDocument } from '../shared/templates.js';
 import { stampCurrentVersion } from '../shared/upgrade.js';
+import { readFragment } from './report-reader.js';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -30,7 +31,10 @@ export function templateUpdate(template: TemplateId, title: string): Uint8Array 
   return update;
 }
 
-/** The report's text as a ProseMirror document (export, validation, tests). */
+/**
+ * The report's text as a ProseMirror document (export, validation, tests). Pure: it never writes
+ * to `ydoc` (report-reader.ts), so no read can change the report.
+ */
 export function reportToProseMirror(ydoc: Y.Doc): PMNode {
-  return yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(REPORT_FRAGMENT), schema);
+  return readFragment(ydoc.getXmlFragment(REPORT_FRAGMENT), schema);
 }

@@ -34,6 +34,7 @@ import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
 import { isTextBlock } from '../../shared/schema.js';
 import { negotiatedText } from '../../shared/text.js';
 import { can, HttpError } from '../auth/policy.js';
+import { agreedTextHash, identifiedNode } from '../consensus/agreed-text.js';
 import { afterConsensusCommit } from '../consensus/publish.js';
 import { reportToProseMirror } from '../reports.js';
 import {
@@ -276,29 +277,40 @@ export async function consensusRoutes(app: FastifyInstance): Promise<void> {
           409,
           `Paragraph ${paragraph.citation} is under a silence procedure: its status cannot change until it ends.`,
         );
-      if (AGREEMENT_STATUSES.has(to) && hasBrackets(paragraph.text))
-        throw new HttpError(
-          409,
-          `Paragraph ${paragraph.citation} still has square brackets: remove every [ ] before it can be ${STATUS_LABELS[to].toLowerCase()}.`,
-        );
-      const result = await run(
-        req,
-        report,
-        {
-          type: 'status',
-          paragraphId: pid,
-          from,
-          to,
-          note: reason,
-          by: person(req, member),
-          at: new Date().toISOString(),
-        },
-        {
-          action: isReopening(from, to) ? 'paragraph.reopen' : 'paragraph.status',
-          target: pid,
-          detail: { report: report.id, from, to, note: reason },
-        },
-      );
+      const command: ConsensusCommand = {
+        type: 'status',
+        paragraphId: pid,
+        from,
+        to,
+        note: reason,
+        by: person(req, member),
+        at: new Date().toISOString(),
+      };
+      const audit = {
+        action: isReopening(from, to) ? 'paragraph.reopen' : 'paragraph.status',
+        target: pid,
+        detail: { report: report.id, from, to, note: reason } as Record<string, unknown>,
+      };
+      const result = !AGREEMENT_STATUSES.has(to)
+        ? await run(req, report, command, audit)
+        : await app.registry.withReport(report.id, async (live) => {
+            // One synchronous step: the text as it is now, its brackets, and its lock. No edit
+            // can come between the check and the lock; the agreed text's hash is recorded.
+            const node = identifiedNode(reportToProseMirror(live.ydoc()), pid);
+            if (!node) throw new HttpError(404, `No paragraph ${pid} in this report.`);
+            if (hasBrackets(node.textContent))
+              throw new HttpError(
+                409,
+                `Paragraph ${paragraph.citation} still has square brackets: remove every [ ] before it can be ${STATUS_LABELS[to].toLowerCase()}.`,
+              );
+            const release = live.holdLock(pid);
+            try {
+              audit.detail['textHash'] = agreedTextHash(node);
+              return await run(req, report, command, audit);
+            } finally {
+              release();
+            }
+          });
       const body: SetStatusResponse = { status: result.status! };
       return body;
     },
@@ -456,24 +468,49 @@ export async function consensusRoutes(app: FastifyInstance): Promise<void> {
       }
       const id = newId('s');
       const deadline = new Date(deadlineMs).toISOString();
-      const result = await run(
-        req,
-        report,
-        {
-          type: 'start-silence',
-          id,
-          paragraphIds: b.paragraphIds,
-          deadline,
-          timeZone: b.timeZone,
-          by: person(req, member),
-          at: new Date().toISOString(),
-        },
-        {
-          action: 'silence.start',
-          target: id,
-          detail: { report: report.id, paragraphs: b.paragraphIds, deadline, timeZone: b.timeZone },
-        },
-      );
+      const result = await app.registry.withReport(report.id, async (live) => {
+        // One synchronous step: the texts as they are now, their brackets, and their locks.
+        const doc = reportToProseMirror(live.ydoc());
+        const hashes: Record<string, string> = {};
+        for (const p of b.paragraphIds) {
+          const node = identifiedNode(doc, p);
+          if (!node || hasBrackets(node.textContent))
+            throw new HttpError(
+              409,
+              `Paragraph ${paragraphs.get(p)?.citation ?? p} changed: only clean text goes under silence.`,
+            );
+          hashes[p] = agreedTextHash(node);
+        }
+        const releases = b.paragraphIds.map((p) => live.holdLock(p));
+        try {
+          return await run(
+            req,
+            report,
+            {
+              type: 'start-silence',
+              id,
+              paragraphIds: b.paragraphIds,
+              deadline,
+              timeZone: b.timeZone,
+              by: person(req, member),
+              at: new Date().toISOString(),
+            },
+            {
+              action: 'silence.start',
+              target: id,
+              detail: {
+                report: report.id,
+                paragraphs: b.paragraphIds,
+                deadline,
+                timeZone: b.timeZone,
+                textHashes: hashes,
+              },
+            },
+          );
+        } finally {
+          for (const release of releases) release();
+        }
+      });
       const body: SilenceResponse = { silence: result.silence! };
       return reply.code(201).send(body);
     },

@@ -119,7 +119,7 @@ export class UpdateGuard {
   private readonly refused = new Map<RefusalKind, Set<string>>();
   /** Ids of live nodes, made when an `id` value has to be checked. */
   private taken: Map<string, YType> | null = null;
-  /** Ids set by the update's own new nodes. */
+  /** Ids this update sets (accepted so far). */
   private readonly newIds = new Set<string>();
   /** Items of the document this update deletes (and may: not dropped). */
   private deletedTypes: Set<Y.Item> | null = null;
@@ -366,7 +366,8 @@ export class UpdateGuard {
     const self = place.at === 'doc' ? place.type : null;
     if ((holder !== undefined && holder !== self) || this.newIds.has(id))
       return this.refuse('duplicate-id', id);
-    if (place.at === 'new') this.newIds.add(id);
+    // Taken now, for the rest of this update (whichever node it was set on).
+    this.newIds.add(id);
     return false;
   }
 

@@ -184,6 +184,32 @@ interface DurableUpdate {
   toExcept: Uint8Array | null;
 }
 
+/** Most bytes of quarantined content written to the log (an operator can recover them). */
+const QUARANTINE_LOG_BYTES = 64 * 1024;
+
+/**
+ * Takes out of `doc` what a stored log held with missing dependencies (Yjs parks it, to integrate
+ * it later inside whichever transaction brings the dependency, under that client's origin and
+ * past the guard). It is never applied; its bytes go to the log.
+ */
+function quarantine(doc: Y.Doc, reportId: string, log: FastifyBaseLogger): void {
+  const parts = [doc.store.pendingStructs?.update, doc.store.pendingDs].filter(
+    (u): u is Uint8Array => u instanceof Uint8Array,
+  );
+  doc.store.pendingStructs = null;
+  doc.store.pendingDs = null;
+  const bytes = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+  log.error(
+    {
+      report: reportId,
+      bytes: bytes.length,
+      quarantined:
+        bytes.length <= QUARANTINE_LOG_BYTES ? Buffer.from(bytes).toString('base64') : undefined,
+    },
+    'stored log has updates with missing dependencies: quarantined, never applied',
+  );
+}
+
 export class LiveReport {
   readonly peers = new Set<Peer>();
   /** Server-side work in progress on this report without a socket (exports); it stays loaded. */
@@ -219,6 +245,10 @@ export class LiveReport {
   private presenceTimer: NodeJS.Timeout | null = null;
   /** Ids of the locked nodes, or null when none is locked (then no lock is checked). */
   private locks: ReadonlySet<string> | null = null;
+  /** The locked ids storage holds (setLocks). */
+  private storedLocks: ReadonlySet<string> = new Set();
+  /** Locks taken by commands in progress (holdLock), with how many hold each. */
+  private readonly heldLocks = new Map<string, number>();
 
   constructor(
     readonly id: string,
@@ -236,12 +266,7 @@ export class LiveReport {
       const doc = new Y.Doc();
       if (parts.length > 0)
         Y.applyUpdate(doc, parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts));
-      if (doc.store.pendingStructs || doc.store.pendingDs) {
-        deps.log.warn(
-          { report: id },
-          'stored log has updates with missing dependencies; waiting for clients to resend them',
-        );
-      }
+      if (doc.store.pendingStructs || doc.store.pendingDs) quarantine(doc, id, deps.log);
       this.adopt(doc);
       this.sinceCompaction = stored.updates.length;
     }
@@ -267,6 +292,12 @@ export class LiveReport {
     if (!this.doc) {
       const doc = new Y.Doc();
       if (this.encodedState) Y.applyUpdate(doc, this.encodedState);
+      if (doc.store.pendingStructs || doc.store.pendingDs) {
+        quarantine(doc, this.id, this.deps.log);
+        // The cached bytes still carry it: serve from the document from now on.
+        this.encodedState = null;
+        this.encodedStateVector = null;
+      }
       this.adopt(doc);
     }
     return this.doc!;
@@ -363,7 +394,33 @@ export class LiveReport {
    * is refused before the update is applied (guard.ts). With an empty set no lock is checked.
    */
   setLocks(ids: ReadonlySet<string>): void {
-    this.locks = ids.size > 0 ? new Set(ids) : null;
+    this.storedLocks = new Set(ids);
+    this.updateLocks();
+  }
+
+  /**
+   * Locks `id` now, before storage has it: a command that agrees a paragraph checks its text and
+   * locks it in one synchronous step, so no edit can come between. Returns the release (call it
+   * once the command is stored and setLocks has the outcome, or failed).
+   */
+  holdLock(id: string): () => void {
+    this.heldLocks.set(id, (this.heldLocks.get(id) ?? 0) + 1);
+    this.updateLocks();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const n = (this.heldLocks.get(id) ?? 1) - 1;
+      if (n > 0) this.heldLocks.set(id, n);
+      else this.heldLocks.delete(id);
+      this.updateLocks();
+    };
+  }
+
+  private updateLocks(): void {
+    const all = new Set(this.storedLocks);
+    for (const id of this.heldLocks.keys()) all.add(id);
+    this.locks = all.size > 0 ? all : null;
   }
 
   /** The locked ids (empty when none). */

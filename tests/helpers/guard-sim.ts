@@ -160,11 +160,15 @@ export function buildReport(chapters: number, perChapter: number): Uint8Array {
       para.setAttribute('level', (p % 2) as unknown as string);
       const text = new Y.XmlText();
       text.insert(0, `Paragraph ${c}.${p} says what the group agrees.`);
-      if (p % 3 === 0) text.format(0, 9, { strong: {} });
       para.insert(0, [text]);
-      chapter.insert(chapter.length, [para]);
+      chapter.insert(1 + p, [para]);
     }
     root.insert(root.length, [chapter]);
+    // Marks once the text is in the document (a detached text cannot be formatted).
+    for (let p = 0; p < perChapter; p += 3) {
+      const para = chapter.get(1 + p) as Y.XmlElement;
+      (para.get(0) as Y.XmlText).format(0, 9, { strong: {} });
+    }
   }
   return Y.encodeStateAsUpdate(doc);
 }
