@@ -266,6 +266,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
         sessionExpiresAt: auth.expiresAt,
         groupId: report.groupId!,
         canEdit: can(member, 'editText'),
+        schemaCurrent: Number(query[SyncParam.schema]) >= SCHEMA_VERSION,
         presence: {
           name: auth.user.displayName,
           color: presenceColor(auth.user.id),

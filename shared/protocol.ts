@@ -38,6 +38,7 @@ export interface ServerNotice {
     | 'schema'
     | 'resync'
     | 'unapplied'
+    | 'schema-version'
     | 'presence-color';
   message: string;
   /** With `presence-color`: six-digit hex. */

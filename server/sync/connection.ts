@@ -29,6 +29,11 @@ export interface ConnectionIdentity {
   groupId: string;
   /** From the permission matrix: may this connection change the text? */
   canEdit: boolean;
+  /**
+   * Did the client declare the current schema version (`?schema=`)? A client that does not may
+   * read but not write: an old client cannot silently drop what it does not know.
+   */
+  schemaCurrent: boolean;
   /** Stamped onto this connection's presence; the client cannot choose it. */
   presence: PresenceUser;
   /** Writes an audit event about this connection (refused writes). */
@@ -130,6 +135,10 @@ export class SyncConnection implements Peer, DirectoryEntry {
 
   get canEdit(): boolean {
     return this.identity.canEdit;
+  }
+
+  get schemaCurrent(): boolean {
+    return this.identity.schemaCurrent;
   }
 
   /** Takes one presence token; false when the connection is over its presence rate. */

@@ -65,6 +65,8 @@ export interface Peer {
   readonly userId: string;
   /** May this peer change the text (permission matrix)? */
   readonly canEdit: boolean;
+  /** Did the client declare the current schema version? If not, it may only read. */
+  readonly schemaCurrent: boolean;
   /** What the server stamps onto this peer's presence. */
   readonly identity: { presence: PresenceUser };
   /** The one awareness client id this peer may publish (bound on first use). */
@@ -145,6 +147,8 @@ const REFUSAL_TEXT: Readonly<Record<RefusalCode, string>> = {
   schema: SCHEMA_NOTICE,
   resync: RESYNC_NOTICE,
   unapplied: UNAPPLIED_NOTICE,
+  'schema-version':
+    'This page does not say which version of the document it knows: reload Concord to edit (your changes were not saved).',
 };
 
 /** y-websocket's permission-denied message: [messageAuth, 0, reason]. */
@@ -666,7 +670,7 @@ export class LiveReport {
     let check = checkUpdate(doc, update);
     if (!check.ok && check.reason === 'malformed')
       throw new MalformedError(`update does not decode: ${check.detail}`);
-    if (!peer.canEdit) {
+    if (!peer.canEdit || !peer.schemaCurrent) {
       // Nothing new is accepted from a read-only peer, and it is refused without closing the
       // socket: also an update that builds on the peer's own earlier, refused edit (missing
       // dependencies), or a stock client would reconnect and resend it in a loop. What the server
@@ -677,7 +681,9 @@ export class LiveReport {
         [...check.clients].some(([client, end]) => end > Y.getState(doc.store, client)) ||
         (check.hasDeletes && deletesSomethingNew(doc, update))
       ) {
-        this.refuseWrite(peer, 'read-only', { bytes: incoming.length });
+        this.refuseWrite(peer, peer.canEdit ? 'schema-version' : 'read-only', {
+          bytes: incoming.length,
+        });
       }
       return;
     }

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SCHEMA_VERSION } from '../../shared/schema.js';
 import { deadline, freePort, waitHttpOk } from './proc.js';
 import type { ConnSpec, ScenarioKind } from './types.js';
 
@@ -300,7 +301,8 @@ function concord(id: 'concord' | 'concord-sync-off', synchronous: 'FULL' | 'OFF'
         return {
           target: id,
           framing: 'y-websocket',
-          wsUrl: `ws://127.0.0.1:${port}/sync/${reportId}`,
+          // Every client declares the schema version it knows (without, it may only read).
+          wsUrl: `ws://127.0.0.1:${port}/sync/${reportId}?schema=${SCHEMA_VERSION}`,
           headers,
           docName: reportId,
           token: '',
@@ -308,7 +310,7 @@ function concord(id: 'concord' | 'concord-sync-off', synchronous: 'FULL' | 'OFF'
             kind: 'y-websocket',
             serverUrl: `ws://127.0.0.1:${port}/sync`,
             room: reportId,
-            params: {},
+            params: { schema: String(SCHEMA_VERSION) },
           },
         };
       };

@@ -21,8 +21,11 @@ import {
   MessageType,
   type SavedClock,
   type ServerNotice,
+  SyncParam,
 } from '../../shared/protocol.js';
 import type { Role } from '../../shared/roles.js';
+import { SCHEMA_VERSION } from '../../shared/schema.js';
+import { withSchema } from './clients.js';
 import { databaseForDataDir, TEST_ENGINE } from './engines.js';
 import { login, type TestServer, type TestUser, tempDir, waitFor } from './server.js';
 
@@ -97,7 +100,10 @@ export function connect(
   const provider = new WebsocketProvider(server.wsUrl, reportId, doc, {
     WebSocketPolyfill: server.ws(user, options.headers ?? {}) as never,
     disableBc: true,
-    params: options.saved ? { saved: String(doc.clientID) } : {},
+    params: {
+      [SyncParam.schema]: String(SCHEMA_VERSION),
+      ...(options.saved ? { saved: String(doc.clientID) } : {}),
+    },
     ...(options.reconnect === 'stock'
       ? {}
       : { shouldReconnect: (event: CloseInfo) => !FATAL_CLOSE_CODES.has(event.code) }),
@@ -252,9 +258,11 @@ export class RawClient {
     server: TestServer,
     user: TestUser,
     reportId: string,
-    options: { query?: string; headers?: Record<string, string> } = {},
+    /** `schema: false`: do not declare the schema version (an old or careless client). */
+    options: { query?: string; headers?: Record<string, string>; schema?: boolean } = {},
   ): Promise<RawClient> {
-    const url = `${server.wsUrl}/${reportId}${options.query ? `?${options.query}` : ''}`;
+    const base = `${server.wsUrl}/${reportId}${options.query ? `?${options.query}` : ''}`;
+    const url = options.schema === false ? base : withSchema(base);
     const ws = new WebSocket(url, { headers: { cookie: user.cookie, ...options.headers } });
     const client = new RawClient(ws);
     live.add(client);

@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { REPORT_FRAGMENT } from '../../shared/schema.js';
+import { REPORT_FRAGMENT, SCHEMA_VERSION } from '../../shared/schema.js';
 import type { TestServer, TestUser } from './server.js';
 
 /** Disposes registered resources in reverse order; errors are collected, not thrown midway. */
@@ -91,7 +91,7 @@ export function connectClient(
     // bypassing the server under test.
     disableBc: true,
     maxBackoffTime: options.maxBackoffTime ?? 250,
-    params: options.params ?? {},
+    params: { schema: String(SCHEMA_VERSION), ...options.params },
     connect: options.connect ?? true,
   });
   const closes: CloseInfo[] = [];
@@ -261,12 +261,21 @@ export interface RawSocket {
 }
 
 /** A raw socket to `url`, authenticated when `headers` carry a cookie. */
+/**
+ * `url` declaring the current schema version (`?schema=`), as every client must to write; a url
+ * that declares one already is left as it is.
+ */
+export function withSchema(url: string): string {
+  if (/[?&]schema=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}schema=${SCHEMA_VERSION}`;
+}
+
 export function rawSocket(
   url: string,
   headers: Record<string, string> = {},
   cleanup?: Cleanup,
 ): RawSocket {
-  const ws = new WebSocket(url, { headers });
+  const ws = new WebSocket(withSchema(url), { headers });
   const frames: Uint8Array[] = [];
   ws.on('message', (data, isBinary) => {
     if (isBinary) {

@@ -279,7 +279,7 @@ test('the sender is told, once per connection, and every refusal is in the audit
   assert.ok(touched.includes(JSON.stringify([LOCKED_TWO])), touched.join(' '));
 });
 
-test('a raw client: the compensation reaches it, and the others get the edit and its undo as one update', async () => {
+test('README "the refused bytes are never stored or relayed": a raw client gets the retraction, the others never the refused text', async () => {
   const raw = await RawClient.open(server, colleague, reportId, { query: 'saved=515151' });
   await raw.sync();
   const other = await RawClient.open(server, server.chair, reportId);

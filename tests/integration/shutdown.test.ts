@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { decodeSavedBody, MessageType } from '../../shared/protocol.js';
+import { SCHEMA_VERSION } from '../../shared/schema.js';
 import { seedDataDir, startChildServer } from '../helpers/child.js';
 import { login, tempDir, waitFor, webSocketWith } from '../helpers/server.js';
 
@@ -36,7 +37,7 @@ test('SIGTERM flushes, closes sockets with 1001 and exits 0 within 10 s; the tex
   const provider = new WebsocketProvider(`ws://127.0.0.1:${server.port}/sync`, report.id, doc, {
     WebSocketPolyfill: webSocketWith({ cookie }) as never,
     disableBc: true,
-    params: { saved: String(doc.clientID) },
+    params: { saved: String(doc.clientID), schema: String(SCHEMA_VERSION) },
   });
   provider.messageHandlers[MessageType.Saved] = (_enc, dec) => {
     for (const c of decodeSavedBody(dec))
@@ -71,6 +72,7 @@ test('SIGTERM flushes, closes sockets with 1001 and exits 0 within 10 s; the tex
   const p2 = new WebsocketProvider(`ws://127.0.0.1:${again.port}/sync`, report.id, fresh, {
     WebSocketPolyfill: webSocketWith({ cookie: cookie2 }) as never,
     disableBc: true,
+    params: { schema: String(SCHEMA_VERSION) },
   });
   cleanups.push(() => {
     p2.destroy();

@@ -10,6 +10,8 @@ import { after, before, mock, test } from 'node:test';
 import * as Y from 'yjs';
 import { agreedTextHash, identifiedNode } from '../../server/consensus/agreed-text.js';
 import { reportToProseMirror } from '../../server/reports.js';
+import { CloseCode } from '../../shared/protocol.js';
+import { SCHEMA_VERSION } from '../../shared/schema.js';
 import {
   auditEvents,
   closeAll,
@@ -22,10 +24,12 @@ import {
   chapters,
   paragraphs,
   paragraphText,
+  rawSocket,
   reportFragment,
   reportXml,
   serverDoc,
   stateVector,
+  within,
 } from '../helpers/clients.js';
 import { openThread } from '../helpers/comments.js';
 import {
@@ -213,4 +217,27 @@ test('README "never parked": structs stored with missing dependencies are quaran
   await waitFor(() => reportXml(live.ydoc()).includes('first '), 'the dependency');
   assert.ok(!reportXml(live.ydoc()).includes('PARKED'));
   raw.close();
+});
+
+test('README "an old client cannot silently drop": a client that declares no schema version reads but cannot write; an older one is closed', async () => {
+  const id = (await server.createReport('Versions', 'gge-report')).id;
+  const before = reportXml(await serverDoc(server, id));
+  // Stock y-websocket without ?schema=: it syncs, and what it changes is refused in words.
+  const undeclared = await RawClient.open(server, server.chair, id, { schema: false });
+  await undeclared.sync();
+  const mine = new Y.Doc();
+  Y.applyUpdate(mine, Y.encodeStateAsUpdate(undeclared.doc));
+  const updates: Uint8Array[] = [];
+  mine.on('update', (u: Uint8Array) => updates.push(u));
+  mine.transact(() => reportFragment(mine).delete(1, 1));
+  undeclared.send(syncUpdate(updates[0]!));
+  await waitFor(() => undeclared.frames.some((f) => f.type === 'auth'), 'the refusal');
+  assert.equal(reportXml(await serverDoc(server, id)), before, 'nothing was dropped');
+  assert.equal(undeclared.closeEvent, null, 'still connected');
+  undeclared.close();
+  // An older version is closed with 4426.
+  const old = rawSocket(`${server.wsUrl}/${id}?schema=${SCHEMA_VERSION - 1}`, {
+    cookie: server.chair.cookie,
+  });
+  assert.equal((await within(old.closed, 10_000, 'the close')).code, CloseCode.SchemaTooOld);
 });

@@ -136,7 +136,7 @@ test('a new paragraph cannot take an existing id, locked or not', () => {
   assert.ok(intact(server.doc));
 });
 
-test('content the schema does not know is never stored; valid parts of the update are', () => {
+test('README "schema validation" on the sync channel: content the schema does not know is never stored; valid parts of the update are', () => {
   const { server } = setup([]);
   const expert = server.join(7);
   const before = fragment(server.doc).toString();
