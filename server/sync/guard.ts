@@ -22,6 +22,7 @@
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { REPORT_FRAGMENT } from '../../shared/schema.js';
+import { DOCUMENT_META } from '../../shared/upgrade.js';
 import {
   markNameOf,
   type NodeRules,
@@ -304,8 +305,11 @@ export class UpdateGuard {
   private rulesAt(place: Place): NodeRules | 'text' | 'unchecked' | null {
     switch (place.at) {
       case 'root':
-        // Other root keys are not the report's (tests and benchmarks use plain shared types).
-        return place.key === REPORT_FRAGMENT ? this.rules.top : 'unchecked';
+        if (place.key === REPORT_FRAGMENT) return this.rules.top;
+        // The document's facts (its schema version) are the server's to write.
+        if (place.key === DOCUMENT_META) return null;
+        // Other root keys are never read by the server (tests and benchmarks use plain types).
+        return 'unchecked';
       case 'new':
         if (place.node.kind === 'text') return 'text';
         return place.node.kind === 'element'

@@ -450,6 +450,39 @@ export function renderMarkdown(input: RenderInput): string {
     );
   }
 
+  const unlocked = recs('storm', 'concord');
+  const locked = recs('storm', 'concord-locked');
+  if (unlocked.length > 0 && locked.length > 0) {
+    const cpuPerDelivery = (rs: RunRecord[]) =>
+      medianOf(
+        rs.map((r) => {
+          const dps = Number(r.load?.extra['deliveriesPerSec']);
+          const ms = r.window?.ms;
+          return ms && dps
+            ? ((r.window?.serverCpuMs ?? Number.NaN) * 1e6) / (dps * ms)
+            : Number.NaN;
+        }),
+      );
+    const a = cpuPerDelivery(unlocked);
+    const b = cpuPerDelivery(locked);
+    out.push(
+      '## lock cost — Concord storm, nothing locked vs 100 agreed paragraphs (medians)',
+      '',
+      table(
+        ['metric', 'none locked', '100 locked', '100 / none'],
+        [
+          [
+            'server CPU µs per delivery',
+            num(a),
+            num(b),
+            Number.isFinite(b / a) ? (b / a).toFixed(2) : '—',
+          ],
+        ],
+      ),
+      '',
+    );
+  }
+
   const full = recs('storm', 'concord');
   const off = recs('storm', 'concord-sync-off');
   if (full.length > 0 && off.length > 0) {

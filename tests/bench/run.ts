@@ -8,7 +8,7 @@
  *              everything and converged (never judges a timing). Writes no file unless --out.
  * --reps N     repetitions (default 3); cells are median (min–max).
  * --scenario   ids or kinds: fanout, fanout:100, storm, presence, coldload, connect.
- * --target     concord, hocuspocus, y-websocket, concord-sync-off.
+ * --target     concord, hocuspocus, y-websocket, concord-sync-off, concord-locked.
  * --profile    write V8 CPU profiles of the servers (node --cpu-prof) next to the results.
  * --out FILE   where to write the markdown (default tests/bench/results/<date>.md).
  */

@@ -15,7 +15,10 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SCHEMA_VERSION } from '../../shared/schema.js';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { REPORT_FRAGMENT, SCHEMA_VERSION } from '../../shared/schema.js';
 import { deadline, freePort, waitHttpOk } from './proc.js';
 import type { ConnSpec, ScenarioKind } from './types.js';
 
@@ -23,7 +26,12 @@ export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(BENCH_DIR, '../..');
 const require = createRequire(import.meta.url);
 
-export type TargetId = 'concord' | 'concord-sync-off' | 'hocuspocus' | 'y-websocket';
+export type TargetId =
+  | 'concord'
+  | 'concord-sync-off'
+  | 'concord-locked'
+  | 'hocuspocus'
+  | 'y-websocket';
 
 export interface StartOptions {
   /** Start for the coldload scenario: small unload grace / an unload store where needed. */
@@ -249,11 +257,80 @@ async function concordSession(base: string, output: () => string): Promise<Conco
   return { headers: { cookie }, groupId };
 }
 
-function concord(id: 'concord' | 'concord-sync-off', synchronous: 'FULL' | 'OFF'): TargetDef {
+/** Paragraphs the concord-locked target agrees before the load (issue #15's lock cost). */
+const LOCKED_PARAGRAPHS = 100;
+
+/**
+ * Puts `count` paragraphs into the report's first chapter through the sync socket and agrees
+ * each one (the chair's status command), so that the server checks its locks on every update.
+ */
+async function lockParagraphs(
+  port: number,
+  headers: Record<string, string>,
+  reportId: string,
+  count: number,
+): Promise<void> {
+  const base = `http://127.0.0.1:${port}`;
+  const doc = new Y.Doc();
+  const WS = class extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+    }
+  };
+  const provider = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, reportId, doc, {
+    WebSocketPolyfill: WS as unknown as typeof globalThis.WebSocket,
+    params: { schema: String(SCHEMA_VERSION) },
+    disableBc: true,
+  });
+  try {
+    await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+    const chapter = doc
+      .getXmlFragment(REPORT_FRAGMENT)
+      .toArray()
+      .find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'chapter');
+    if (!chapter) throw new Error('concord-locked: the report has no chapter');
+    const ids = Array.from({ length: count }, (_, i) => `benchlocked${i}`);
+    doc.transact(() => {
+      for (const id of ids) {
+        const p = new Y.XmlElement('paragraph');
+        p.setAttribute('id', id);
+        p.insert(0, [new Y.XmlText(`Agreed paragraph ${id}, locked during the run.`)]);
+        chapter.insert(chapter.length, [p]);
+      }
+    });
+    for (const id of ids) {
+      // 404 until the paragraphs reached the server.
+      for (let attempt = 0; ; attempt++) {
+        const res = await fetch(`${base}/api/reports/${reportId}/paragraphs/${id}/status`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ status: 'agreed' }),
+        });
+        if (res.status === 200) break;
+        if (res.status !== 404 || attempt > 100)
+          throw new Error(`concord-locked: agreeing ${id} answered ${res.status}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  } finally {
+    provider.destroy();
+    doc.destroy();
+  }
+}
+
+function concord(
+  id: 'concord' | 'concord-sync-off' | 'concord-locked',
+  synchronous: 'FULL' | 'OFF',
+): TargetDef {
   return {
     id,
-    label: id === 'concord' ? 'Concord' : 'Concord (sync OFF)',
-    ...(id === 'concord-sync-off' ? { only: ['storm'] as ScenarioKind[] } : {}),
+    label:
+      id === 'concord'
+        ? 'Concord'
+        : id === 'concord-locked'
+          ? `Concord (${LOCKED_PARAGRAPHS} locked)`
+          : 'Concord (sync OFF)',
+    ...(id !== 'concord' ? { only: ['storm'] as ScenarioKind[] } : {}),
     coldloadNote: 'unloaded from memory (unload grace elapsed), loaded again from SQLite',
     unavailable() {
       if (fs.existsSync(CONCORD_MAIN)) return null;
@@ -298,6 +375,8 @@ function concord(id: 'concord' | 'concord-sync-off', synchronous: 'FULL' | 'OFF'
         if (res.status !== 201 || !reportId) {
           throw new Error(`POST /api/reports answered ${res.status}: ${JSON.stringify(body)}`);
         }
+        if (id === 'concord-locked')
+          await lockParagraphs(port, headers, reportId, LOCKED_PARAGRAPHS);
         return {
           target: id,
           framing: 'y-websocket',
@@ -416,4 +495,5 @@ export const TARGETS: readonly TargetDef[] = [
   hocuspocus,
   yWebsocket,
   concord('concord-sync-off', 'OFF'),
+  concord('concord-locked', 'FULL'),
 ];

@@ -162,6 +162,7 @@ test('README "schema validation" on the sync channel: content the schema does no
       'a map in the report',
       (d) => byId(d, 'c0')!.insert(1, [new Y.XmlHook('m') as unknown as Y.XmlElement]),
     ],
+    ['the document’s schema version', (d) => d.getMap('concord').set('schemaVersion', 99)],
   ];
   for (const [what, attempt] of attempts) {
     expert.doc.transact(() => {
@@ -184,8 +185,9 @@ test('README "schema validation" on the sync channel: content the schema does no
     runs(expected),
     'only the valid part (the "+" typed alongside) was kept',
   );
-  assert.match(textOf(server.doc, 'p1-1').toString(), /^\+{11}Paragraph/);
+  assert.match(textOf(server.doc, 'p1-1').toString(), /^\+{12}Paragraph/);
   assert.equal(fragment(server.reload()).toString(), kept);
+  assert.equal(server.doc.getMap('concord').get('schemaVersion'), undefined);
 });
 
 test('the identified kinds and their rules come from the schema', async () => {
