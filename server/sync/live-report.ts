@@ -110,23 +110,37 @@ export interface LiveReportDeps {
 }
 
 /**
- * Who made a change to the live document: the origin of its Yjs transaction. A client's update
- * carries what the author must be sent back (the retraction of what the guard refused); any
- * other origin (a server route, y-prosemirror) is the server's own change, relayed to everyone.
+ * Who made a change: the origin the report gives its Yjs and awareness transactions. A client's
+ * update carries what the author must be sent back (the retraction of what the guard refused);
+ * a presence change names its peer. Any other origin (a server route, the load's upgrade) is the
+ * server's own change, broadcast to everyone.
  */
-export type ChangeOrigin = {
-  readonly kind: 'client';
-  readonly peer: Peer;
-  /** For the author only: deletes what the guard rewrote as GC (guard.ts), or null. */
-  readonly retract: Uint8Array | null;
-};
+export type ChangeOrigin =
+  | {
+      readonly kind: 'client';
+      readonly peer: Peer;
+      /** For the author only: deletes what the guard refused (guard.ts), or null. */
+      readonly retract: Uint8Array | null;
+    }
+  | { readonly kind: 'presence'; readonly peer: Peer };
 
-function clientOrigin(origin: unknown): ChangeOrigin | null {
-  return typeof origin === 'object' &&
-    origin !== null &&
-    (origin as Partial<ChangeOrigin>).kind === 'client'
+/** Origins this report made (anything else is not a ChangeOrigin). */
+const origins = new WeakSet<object>();
+
+function changeOrigin(origin: ChangeOrigin): ChangeOrigin {
+  origins.add(origin);
+  return origin;
+}
+
+function originOf(origin: unknown): ChangeOrigin | null {
+  return typeof origin === 'object' && origin !== null && origins.has(origin)
     ? (origin as ChangeOrigin)
     : null;
+}
+
+function clientOrigin(origin: unknown) {
+  const o = originOf(origin);
+  return o?.kind === 'client' ? o : null;
 }
 
 /** How soon a presence that arrived over the rate is tried again. */
@@ -279,7 +293,8 @@ export class LiveReport {
     this.awareness.setLocalState(null);
     // Track which presence entries each peer owns, from what the awareness actually applied.
     this.awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
-      const peer = origin as Peer | null;
+      const o = originOf(origin);
+      const peer = o?.kind === 'presence' ? o.peer : null;
       if (!peer || !this.peers.has(peer)) return;
       for (const id of added) peer.awarenessIds.add(id);
       for (const id of updated) peer.awarenessIds.add(id);
@@ -462,7 +477,11 @@ export class LiveReport {
       }
       return;
     }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+    awarenessProtocol.applyAwarenessUpdate(
+      this.awareness,
+      update,
+      changeOrigin({ kind: 'presence', peer }),
+    );
     if (this.deps.presenceBatchMs === 0) this.broadcast(frame, peer);
     else this.queuePresence([peer.presenceClient!]);
   }
@@ -577,7 +596,11 @@ export class LiveReport {
     if (!this.peers.delete(peer)) return;
     if (peer.awarenessIds.size > 0) {
       const ids = [...peer.awarenessIds];
-      awarenessProtocol.removeAwarenessStates(this.awareness, ids, peer);
+      awarenessProtocol.removeAwarenessStates(
+        this.awareness,
+        ids,
+        changeOrigin({ kind: 'presence', peer }),
+      );
       if (this.deps.presenceBatchMs === 0) {
         this.broadcast(
           encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)),
@@ -721,7 +744,7 @@ export class LiveReport {
     this.reportRefusals(peer, decision);
     const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
     try {
-      const origin: ChangeOrigin = { kind: 'client', peer, retract: decision.retract };
+      const origin = changeOrigin({ kind: 'client', peer, retract: decision.retract });
       Y.applyUpdate(doc, decision.update, origin);
     } catch (err) {
       // Never by closing the socket: a stock client would reconnect and resend the same bytes.
