@@ -14,7 +14,7 @@ import {
 import type { DirectoryEntry } from './directory.js';
 import { ExpiryClock } from './expiry.js';
 import { binaryFrameStart, FrameSink } from './frame.js';
-import { type LiveReport, MalformedError, type Peer, RefusedError } from './live-report.js';
+import { type LiveReport, MalformedError, type Peer } from './live-report.js';
 import { SyncReplies } from './sync-replies.js';
 import { ProtocolError, parseClientMessage } from './wire.js';
 
@@ -212,12 +212,6 @@ export class SyncConnection implements Peer, DirectoryEntry {
           'malformed frame; closing socket',
         );
         this.close(CloseCode.UnsupportedData, truncateReason(err.message));
-      } else if (err instanceof RefusedError) {
-        this.log.warn(
-          { conn: this.id, report: this.reportId, reason: err.message },
-          'refused frame; closing socket',
-        );
-        this.close(CloseCode.PolicyViolation, truncateReason(err.message));
       } else {
         this.log.error(
           { conn: this.id, report: this.reportId, err },

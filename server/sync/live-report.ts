@@ -87,11 +87,6 @@ export interface Peer {
   close(code: number, reason: string): void;
 }
 
-/** A message the server understood and will not accept (close code 1008). */
-export class RefusedError extends Error {
-  override name = 'RefusedError';
-}
-
 /** A message that is not a well-formed part of the protocol (close code 1003). */
 export class MalformedError extends Error {
   override name = 'MalformedError';
@@ -613,7 +608,7 @@ export class LiveReport {
     if (this.peers.size === 0) this.deps.onEmpty(this);
   }
 
-  /** Applies one parsed message from `peer`. Throws MalformedError or RefusedError. */
+  /** Applies one parsed message from `peer`. Throws MalformedError (content is refused in words, never by a close). */
   handle(peer: Peer, message: ClientMessage, frame: Uint8Array): void {
     switch (message.kind) {
       case 'sync-step1': {
@@ -727,7 +722,10 @@ export class LiveReport {
       // What remains may build on the refused content: dropped too (the peer has been told).
       if (!check.ok || check.empty) return;
     } else if (!check.ok) {
-      throw new RefusedError(`update refused, missing dependencies: ${check.detail}`);
+      // Refused in words, never by closing: a stock client would reconnect and resend the same
+      // bytes (a loop when it holds them parked itself). A Concord client rebuilds from the server.
+      this.refuseWrite(peer, 'resync', { missingDependencies: check.detail });
+      return;
     }
     if (check.empty) return;
     // Client ids that bring content the server does not hold yet and that nobody owns yet.
@@ -758,12 +756,10 @@ export class LiveReport {
         this.pendingBinding = undefined;
       }
       if (!hadPending && (doc.store.pendingStructs || doc.store.pendingDs)) {
-        // Never park: what cannot be integrated now is dropped; the client still has it and
-        // sends it again with its next sync.
+        // Never park: what cannot be integrated now is dropped, and the author rebuilds.
         doc.store.pendingStructs = null;
         doc.store.pendingDs = null;
-        // biome-ignore lint/correctness/noUnsafeFinally: refusing is the outcome either way
-        throw new RefusedError('update refused: it depends on content the server does not have');
+        this.refuseWrite(peer, 'resync', { missingDependencies: 'parked while applying' });
       }
     }
     for (const client of check.clients.keys()) peer.writtenClients.add(client);
