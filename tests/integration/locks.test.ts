@@ -297,8 +297,11 @@ test('README "the refused bytes are never stored or relayed": a raw client gets 
   const mark = raw.frames.length;
   raw.send(syncUpdate(updates[0]!));
 
-  await waitFor(() => raw.count((f) => f.type === 'notice') === 1, 'the notice');
-  const notice = raw.frames.find((f) => f.type === 'notice');
+  // (Every Concord client also gets its presence colour as a notice.)
+  const isLocked = (f: (typeof raw.frames)[number]) =>
+    f.type === 'notice' && f.notice.code === 'locked';
+  await waitFor(() => raw.count(isLocked) === 1, 'the notice');
+  const notice = raw.frames.find(isLocked);
   assert.deepEqual(notice?.type === 'notice' && notice.notice, {
     code: 'locked',
     message: LOCKED_EDIT_NOTICE,
