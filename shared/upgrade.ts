@@ -8,7 +8,13 @@
  */
 import * as Y from 'yjs';
 import { derivedNodeId, newNodeId } from './ids.js';
-import { clampLevel, IDENTIFIED_NODE_TYPES, REPORT_FRAGMENT, SCHEMA_VERSION } from './schema.js';
+import {
+  clampLevel,
+  IDENTIFIED_NODE_TYPES,
+  REPORT_FRAGMENT,
+  SCHEMA_VERSION,
+  schema,
+} from './schema.js';
 
 /** Top-level Y.Map of document facts that are not text (only the schema version today). */
 export const DOCUMENT_META = 'concord';
@@ -46,7 +52,7 @@ function toVersion2(fragment: Y.XmlFragment): void {
   }
   let anonymous = 0;
   for (const el of all) {
-    if (el.nodeName === 'paragraph') {
+    if (schema.nodes[el.nodeName]?.spec.attrs?.['level']) {
       const raw = el.getAttribute('level') as unknown;
       const level = clampLevel(raw);
       if (raw !== level && !(raw === undefined && level === 0)) {

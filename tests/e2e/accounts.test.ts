@@ -60,7 +60,7 @@ test('setup, invitation, password change, logout and login, all through the page
   // The chair starts a report, then invites an expert for Kenya from the member page.
   await chair.page.locator('#new-title').fill('Zero draft');
   await chair.page.getByTestId('new-submit').click();
-  await chair.page.locator('.ProseMirror .para').first().waitFor({ timeout: E2E_TIMEOUT });
+  await chair.page.locator('.ProseMirror .chapter .para').first().waitFor({ timeout: E2E_TIMEOUT });
   await chair.page.goto(`${baseUrl}/#/`);
   await chair.page.getByTestId('group-members-link').click();
   await chair.page.getByTestId('members').waitFor({ timeout: E2E_TIMEOUT });

@@ -45,7 +45,10 @@ test('two people co-edit a report and everything survives a reload', {
   assert.equal(await headings.count(), 7);
   assert.equal(await headings.first().getAttribute('data-num'), 'I.');
   assert.equal(await headings.nth(2).getAttribute('data-num'), 'III.');
-  assert.equal(await a.page.locator('.ProseMirror .para').nth(1).getAttribute('data-num'), '2.');
+  assert.equal(
+    await a.page.locator('.ProseMirror .chapter .para').nth(1).getAttribute('data-num'),
+    '2.',
+  );
 
   // A types in paragraph 1 (chapter I), B in paragraph 3 (chapter III).
   const textA = 'The Group recalls the mandate given by resolution 70/237.';
@@ -79,7 +82,7 @@ test('two people co-edit a report and everything survives a reload', {
 
   // Reload A: both texts come back from the server.
   await a.page.reload();
-  await a.page.locator('.ProseMirror .para').first().waitFor({ timeout: TIMEOUT });
+  await a.page.locator('.ProseMirror .chapter .para').first().waitFor({ timeout: TIMEOUT });
   await waitForParagraph(a.page, 0, textA);
   await waitForParagraph(a.page, 2, textB);
   // Still logged in after the reload (the session cookie), with the same name in the header.
@@ -110,7 +113,7 @@ test('text typed offline reaches the others when the connection returns', {
   const a = await openAs(browser, url, { name: 'Expert A', cookie: expertA.cookie });
   const b = await openAs(browser, url, { name: 'Expert B', cookie: expertB.cookie });
 
-  await a.page.locator('.ProseMirror .para >> nth=0').click();
+  await a.page.locator('.ProseMirror .chapter .para >> nth=0').click();
   await a.page.keyboard.type('Online. ');
   await waitForParagraph(b.page, 0, 'Online. ');
   await waitForText(a.page, '[data-testid=save-state]', 'Saved');

@@ -33,7 +33,7 @@ const QUOTE = 'infrastructure';
 /** Index (document order) of the paragraph holding the comment badge, or -1. */
 async function badgeIndex(page: Page): Promise<number> {
   return (await page.evaluate(
-    `[...document.querySelectorAll('.ProseMirror .para')].findIndex((p) => p.querySelector('[data-testid=comment-badge]'))`,
+    `[...document.querySelectorAll('.ProseMirror .chapter .para')].findIndex((p) => p.querySelector('[data-testid=comment-badge]'))`,
   )) as number;
 }
 
@@ -74,7 +74,7 @@ async function select(
   await page.locator(para(from)).click();
   // A string, not a function: tsx would wrap named functions in a helper the page lacks.
   await page.evaluate(`(() => {
-    const paras = [...document.querySelectorAll('.ProseMirror .para')];
+    const paras = [...document.querySelectorAll('.ProseMirror .chapter .para')];
     function point(index, offset) {
       const p = paras[index];
       const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT, {
@@ -101,7 +101,7 @@ async function select(
   await new Promise((r) => setTimeout(r, 100));
 }
 
-const HIGHLIGHTS = `[...document.querySelectorAll('.ProseMirror .para')].flatMap((p, i) =>
+const HIGHLIGHTS = `[...document.querySelectorAll('.ProseMirror .chapter .para')].flatMap((p, i) =>
   [...p.querySelectorAll('.comment-quote-highlight')].map((h) => [i, h.textContent]))`;
 
 /** Waits until the only quote highlight reads `quote` in paragraph `index` (none: `index` -1). */
@@ -176,7 +176,7 @@ test('a thread follows its paragraph (split, merge, delete before, cut and paste
   await page.keyboard.press('Enter');
   await pollPage(
     page,
-    `[...document.querySelectorAll('.ProseMirror .para')].map((p) => p.textContent)`,
+    `[...document.querySelectorAll('.ProseMirror .chapter .para')].map((p) => p.textContent)`,
     (v) => {
       const texts = v as string[];
       return texts[TARGET] === 'States should ' && texts[TARGET + 1] === TEXTS[TARGET]!.slice(14);
@@ -212,7 +212,7 @@ test('a thread follows its paragraph (split, merge, delete before, cut and paste
   await page.keyboard.press('Control+x');
   await pollPage(
     page,
-    `[...document.querySelectorAll('.ProseMirror .para')].map((p) => p.textContent)`,
+    `[...document.querySelectorAll('.ProseMirror .chapter .para')].map((p) => p.textContent)`,
     (v) => !(v as string[]).includes(TEXTS[TARGET]!),
     'the paragraph to be cut',
   );
@@ -221,7 +221,7 @@ test('a thread follows its paragraph (split, merge, delete before, cut and paste
   await page.keyboard.press('Control+v');
   await pollPage(
     page,
-    `[...document.querySelectorAll('.ProseMirror .para')].map((p) => p.textContent)`,
+    `[...document.querySelectorAll('.ProseMirror .chapter .para')].map((p) => p.textContent)`,
     (v) => (v as string[]).includes(TEXTS[TARGET]!),
     'the paragraph to be pasted',
   );
@@ -239,7 +239,7 @@ test('a thread follows its paragraph (split, merge, delete before, cut and paste
   await page.keyboard.press('Backspace');
   await pollPage(
     page,
-    `document.querySelectorAll('.ProseMirror .para').length`,
+    `document.querySelectorAll('.ProseMirror .chapter .para').length`,
     (v) => v === pastedAt,
     'the paragraph to be deleted',
   );
@@ -252,7 +252,7 @@ test('a thread follows its paragraph (split, merge, delete before, cut and paste
   await page.keyboard.press('Control+z');
   await pollPage(
     page,
-    `[...document.querySelectorAll('.ProseMirror .para')].map((p) => p.textContent)`,
+    `[...document.querySelectorAll('.ProseMirror .chapter .para')].map((p) => p.textContent)`,
     (v) => (v as string[]).includes(TEXTS[TARGET]!),
     'the paragraph to be restored',
   );
@@ -289,7 +289,7 @@ test('a thread follows its paragraph (split, merge, delete before, cut and paste
   await page.keyboard.press('Backspace');
   await pollPage(
     page,
-    `document.querySelectorAll('.ProseMirror .para').length`,
+    `document.querySelectorAll('.ProseMirror .chapter .para').length`,
     (v) => v === texts.length - 1,
     'the emptied paragraph to go',
   );
@@ -300,7 +300,7 @@ test('a thread follows its paragraph (split, merge, delete before, cut and paste
   await page.keyboard.press('Control+z');
   await pollPage(
     page,
-    `document.querySelectorAll('.ProseMirror .para').length`,
+    `document.querySelectorAll('.ProseMirror .chapter .para').length`,
     (v) => v === texts.length,
     'the paragraph to come back',
   );

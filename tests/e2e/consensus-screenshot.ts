@@ -69,7 +69,7 @@ try {
   }
   await waitForText(C.page, '[data-testid=save-state]', 'Saved');
   const ids = (await C.page
-    .locator('.ProseMirror .para')
+    .locator('.ProseMirror .chapter .para')
     .evaluateAll((ps) => ps.map((p) => p.getAttribute('data-id')))) as string[];
 
   const call = async (

@@ -20,8 +20,11 @@ export const E2E_TIMEOUT = 20_000;
 /** Wide enough for the text, the margin and the side panel side by side. */
 export const VIEWPORT = { width: 1400, height: 900 };
 
-/** A locator for the n-th paragraph (0-based) of the report text. */
-export const para = (n: number) => `.ProseMirror .para >> nth=${n}`;
+/**
+ * A locator for the n-th paragraph (0-based) of the report's chapters (the body: front matter
+ * and annexes, which the GGE template also has, are left out so indexes stay those of the body).
+ */
+export const para = (n: number) => `.ProseMirror .chapter .para >> nth=${n}`;
 
 /**
  * The Content-Security-Policy the client must live with (no 'unsafe-inline' anywhere). Tests add
@@ -106,13 +109,13 @@ export async function openAs(browser: Browser, url: string, options: OpenOptions
   await page.goto(url);
   if (options.login) await logInThroughForm(page, options.login.email, options.login.password);
   if (url.includes('#/r/')) {
-    await page.locator('.ProseMirror .para').first().waitFor({ timeout: E2E_TIMEOUT });
+    await page.locator('.ProseMirror .chapter .para').first().waitFor({ timeout: E2E_TIMEOUT });
   }
   await waitForText(page, '[data-testid=account-name]', options.name);
   return person;
 }
 
-/** The text of every paragraph of a report as the server holds it (its storage). */
+/** The text of every chapter paragraph of a report as the server holds it (its storage). */
 export async function serverParagraphs(server: TestServer, reportId: string): Promise<string[]> {
   const stored = await server.app.storage.loadDocument(reportId);
   if (!stored) throw new Error(`no stored document for ${reportId}`);
@@ -120,10 +123,14 @@ export async function serverParagraphs(server: TestServer, reportId: string): Pr
   if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.update);
   for (const update of stored.updates) Y.applyUpdate(doc, update);
   const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(REPORT_FRAGMENT), schema);
+  // The chapters' paragraphs, as PARAGRAPH_TEXTS reads them on the page.
   const out: string[] = [];
-  root.descendants((node) => {
-    if (node.type.name === 'paragraph') out.push(node.textContent);
-    return true;
+  root.forEach((part) => {
+    if (part.type.name !== 'chapter') return;
+    part.descendants((node) => {
+      if (node.type.name === 'paragraph') out.push(node.textContent);
+      return node.type.name !== 'paragraph';
+    });
   });
   doc.destroy();
   return out;
@@ -182,7 +189,7 @@ export async function pollPage(
  * The text of every paragraph of the report, in order, without other people's carets (their
  * name labels are widgets inside the paragraph's DOM).
  */
-const PARAGRAPH_TEXTS = `[...document.querySelectorAll('.ProseMirror .para')].map((p) => {
+const PARAGRAPH_TEXTS = `[...document.querySelectorAll('.ProseMirror .chapter .para')].map((p) => {
   const copy = p.cloneNode(true);
   for (const caret of copy.querySelectorAll('.remote-caret')) caret.remove();
   return copy.textContent;

@@ -53,7 +53,7 @@ test('an observer sees the text live and cannot change it; an expert edits', {
   await waitForText(o.page, '[data-testid=login-error]', 'Email or password is incorrect.');
   assert.equal(await o.page.locator('.ProseMirror').count(), 0, 'no report before logging in');
   await logInThroughForm(o.page, observer.email, observer.password);
-  await o.page.locator('.ProseMirror .para').first().waitFor({ timeout: E2E_TIMEOUT });
+  await o.page.locator('.ProseMirror .chapter .para').first().waitFor({ timeout: E2E_TIMEOUT });
   await waitForText(o.page, '[data-testid=account-name]', 'Jean Dupont');
 
   const e = await openAs(browser, url, {

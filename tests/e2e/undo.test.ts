@@ -18,7 +18,7 @@ test('Enter then Ctrl-Z: the split is undone, ids and all; Ctrl-Shift-Z splits a
     name: 'Expert A',
     cookie: expert.cookie,
   });
-  const paras = page.locator('.ProseMirror .para');
+  const paras = page.locator('.ProseMirror .chapter .para');
   const ids = () => paras.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
   const first = () => paras.first().evaluate((e) => e.textContent);
 

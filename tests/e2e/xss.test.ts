@@ -150,7 +150,7 @@ test('names, States, group names and titles render as literal text', {
   const o = await openAs(browser, url, { name: JS_URL, cookie: observer.cookie });
   watchDialogs(o, dialogs, 'observer');
   await waitForText(o.page, '[data-testid=account-role]', `Observer · ${HTML}`);
-  await e.page.locator('.ProseMirror .para').first().click();
+  await e.page.locator('.ProseMirror .chapter .para').first().click();
   await e.page.keyboard.type('Text.');
   // The observer sees the expert's caret and chip; the expert sees the observer's chip.
   await waitForText(o.page, '.ProseMirror .remote-caret-label', `${HTML} · ${JS_URL}`);

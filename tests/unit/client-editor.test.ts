@@ -7,9 +7,9 @@ import { numberingKey, numberingPlugin } from '../../client/src/editor/numbering
 import { computeSaveState, DurableClocks } from '../../client/src/sync/saveState.js';
 import { paragraphIdsPlugin } from '../../shared/paragraphIds.js';
 import { MAX_PARAGRAPH_LEVEL, schema } from '../../shared/schema.js';
-import { templateDocument } from '../../shared/templates.js';
+import { chaptersDocument } from '../helpers/documents.js';
 
-function stateWith(doc = templateDocument('gge-report', 'Report')): EditorState {
+function stateWith(doc = chaptersDocument('Report')): EditorState {
   return EditorState.create({ schema, doc, plugins: [paragraphIdsPlugin(), numberingPlugin()] });
 }
 

@@ -24,7 +24,7 @@ import type { MessageView, PersonView, ThreadView } from '../../shared/comments.
 import type { ParagraphStatus, PositionView, StatusView } from '../../shared/consensus.js';
 import { paragraphIdsPlugin } from '../../shared/paragraphIds.js';
 import { schema } from '../../shared/schema.js';
-import { templateDocument } from '../../shared/templates.js';
+import { chaptersDocument } from '../helpers/documents.js';
 
 const ana: PersonView = { id: 'u-ana', name: 'Ana', role: 'expert', represents: 'Brazil' };
 const wanjiru: PersonView = { id: 'u-wan', name: 'Wanjiru', role: 'expert', represents: 'Kenya' };
@@ -34,7 +34,7 @@ const chair: PersonView = { id: 'u-chair', name: 'The Chair', role: 'chair', rep
 function report(texts: string[]) {
   let state = EditorState.create({
     schema,
-    doc: templateDocument('gge-report', 'Report'),
+    doc: chaptersDocument('Report'),
     plugins: [paragraphIdsPlugin()],
   });
   const ends = () => {

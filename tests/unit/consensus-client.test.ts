@@ -19,7 +19,7 @@ import type { PersonView } from '../../shared/comments.js';
 import type { PositionView, SilenceView, StatusView } from '../../shared/consensus.js';
 import { paragraphIdsPlugin } from '../../shared/paragraphIds.js';
 import { schema } from '../../shared/schema.js';
-import { templateDocument } from '../../shared/templates.js';
+import { chaptersDocument } from '../helpers/documents.js';
 
 const chair: PersonView = { id: 'u1', name: 'The Chair', role: 'chair', represents: null };
 const brazil: PersonView = { id: 'u2', name: 'Ana', role: 'expert', represents: 'Brazil' };
@@ -29,7 +29,7 @@ function setup(texts: string[], locked: number[]) {
   const refused: string[] = [];
   let state = EditorState.create({
     schema,
-    doc: templateDocument('gge-report', 'Report'),
+    doc: chaptersDocument('Report'),
     plugins: [
       paragraphIdsPlugin(),
       consensusPlugin({ renderLabel: () => null as never, onRefused: (id) => refused.push(id) }),

@@ -9,6 +9,7 @@
 import type { EditorState } from 'prosemirror-state';
 import { yUndoPluginKey } from 'y-prosemirror';
 import * as Y from 'yjs';
+import { TEXT_BLOCK_KINDS } from '../../../shared/schema.js';
 
 /**
  * The spec field `refuseHistory` of a plugin: true when it refused (and handled) the next undo or
@@ -16,13 +17,10 @@ import * as Y from 'yjs';
  */
 export type RefuseHistory = (state: EditorState, stack: 'undo' | 'redo') => boolean;
 
-/** The node name y-prosemirror gives a paragraph's Y.XmlElement (shared/schema.ts). */
-const PARAGRAPH = 'paragraph';
-
 /** The locked paragraph `type` is, or lies in; null when none. */
 function lockedAround(type: unknown, locked: ReadonlySet<string>): string | null {
   for (let t: unknown = type; t instanceof Y.AbstractType; t = t._item?.parent ?? null) {
-    if (t instanceof Y.XmlElement && t.nodeName === PARAGRAPH) {
+    if (t instanceof Y.XmlElement && TEXT_BLOCK_KINDS.has(t.nodeName)) {
       const id = t.getAttribute('id');
       if (typeof id === 'string' && locked.has(id)) return id;
     }
