@@ -31,6 +31,7 @@ import { exportRoutes } from './export/routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { consensusRoutes } from './http/consensus-routes.js';
 import { groupRoutes } from './http/group-routes.js';
+import { metadataRoutes } from './http/metadata-routes.js';
 import { operatorRoutes } from './http/operator-routes.js';
 import { reportRoutes } from './http/routes.js';
 import { threadRoutes, viewerOf } from './http/thread-routes.js';
@@ -191,6 +192,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   await app.register(authRoutes);
   await app.register(groupRoutes);
   await app.register(reportRoutes);
+  await app.register(metadataRoutes);
   await app.register(threadRoutes);
   await app.register(consensusRoutes);
   await app.register(operatorRoutes);

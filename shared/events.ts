@@ -5,10 +5,12 @@
  */
 import type { ThreadView } from './comments.js';
 import type { PositionView, SilenceView, StatusView } from './consensus.js';
+import type { MetadataView } from './metadata.js';
 
 /** Pushed over the sync socket (MessageType.Event) to clients that may see it. */
 export type ReportEvent =
   | { seq: number; type: 'thread'; thread: ThreadView }
   | { seq: number; type: 'status'; status: StatusView }
   | { seq: number; type: 'position'; position: PositionView }
-  | { seq: number; type: 'silence'; silence: SilenceView };
+  | { seq: number; type: 'silence'; silence: SilenceView }
+  | { seq: number; type: 'metadata'; metadata: MetadataView };

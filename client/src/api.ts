@@ -1,4 +1,5 @@
 /** The HTTP API as the browser calls it (shapes in shared/api.ts). */
+
 import type {
   ApiError,
   CreateReportRequest,
@@ -6,6 +7,7 @@ import type {
   RenameReportRequest,
   ReportSummary,
 } from '../../shared/api.js';
+import type { DocumentMetadata, MetadataView } from '../../shared/metadata.js';
 import type { Role } from '../../shared/roles.js';
 
 export type { Me } from '../../shared/api.js';
@@ -262,6 +264,22 @@ export async function renameReport(id: string, title: string): Promise<ReportSum
   const body: RenameReportRequest = { title };
   const data = await request<{ report: ReportSummary }>('PATCH', `/api/reports/${enc(id)}`, body);
   return data.report;
+}
+
+/** The document's metadata (GET /api/reports/:id/metadata). */
+export async function getMetadata(id: string): Promise<MetadataView> {
+  return (await request<{ metadata: MetadataView }>('GET', `/api/reports/${enc(id)}/metadata`))
+    .metadata;
+}
+
+/** Replaces the document's metadata (chair and secretariat); the server checks every field. */
+export async function putMetadata(id: string, metadata: DocumentMetadata): Promise<MetadataView> {
+  const data = await request<{ metadata: MetadataView }>(
+    'PUT',
+    `/api/reports/${enc(id)}/metadata`,
+    metadata,
+  );
+  return data.metadata;
 }
 
 /** A report and the caller's role in its group (GET /api/reports/:id). */

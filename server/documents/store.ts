@@ -29,7 +29,8 @@ function toRecord(row: ReportRow): ReportRecord {
   };
 }
 
-export type DocumentReads = Omit<DocumentStore, 'appendUpdate'>;
+/** The SQL of documents both engines run (appends are per engine; metadata is metadata.ts). */
+export type DocumentReads = Omit<DocumentStore, 'appendUpdate' | 'getMetadata' | 'setMetadata'>;
 
 export class SqlDocuments implements DocumentReads {
   constructor(private readonly db: Db) {}

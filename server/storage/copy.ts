@@ -22,6 +22,7 @@ const TABLES: ReadonlyArray<{ name: string; identity?: string }> = [
   { name: 'invitations' },
   { name: 'audit_log', identity: 'id' },
   { name: 'reports' },
+  { name: 'report_metadata' },
   { name: 'report_snapshots' },
   { name: 'report_updates' },
   { name: 'client_bindings' },

@@ -6,11 +6,13 @@
 
 import type { ReadMarker, ThreadView } from '../../shared/comments.js';
 import type { ParagraphHistoryResponse, SilenceView } from '../../shared/consensus.js';
+import type { DocumentMetadata, MetadataView } from '../../shared/metadata.js';
 import type { Role } from '../../shared/roles.js';
 import { SqlAuditStore } from '../audit/store.js';
 import { SqlAccountStore } from '../auth/store.js';
 import { SqlThreadStore } from '../comments/store.js';
 import { SqlConsensusStore } from '../consensus/store.js';
+import { SqlMetadataStore } from '../documents/metadata.js';
 import { SqlDocuments } from '../documents/store.js';
 import type { Db, Engine } from './sql.js';
 import type {
@@ -26,6 +28,7 @@ import type {
   MemberRecord,
   MemberView,
   MessageRef,
+  MetadataChange,
   ReportRecord,
   SessionRecord,
   Snapshot,
@@ -41,6 +44,7 @@ import type {
 export abstract class SqlStorage implements Storage {
   abstract readonly kind: Engine;
   protected readonly documents: SqlDocuments;
+  protected readonly metadata: SqlMetadataStore;
   protected readonly accounts: SqlAccountStore;
   protected readonly audit: SqlAuditStore;
   protected readonly threads: SqlThreadStore;
@@ -48,6 +52,7 @@ export abstract class SqlStorage implements Storage {
 
   constructor(readonly db: Db) {
     this.documents = new SqlDocuments(db);
+    this.metadata = new SqlMetadataStore(db);
     this.accounts = new SqlAccountStore(db);
     this.audit = new SqlAuditStore(db);
     this.threads = new SqlThreadStore(db);
@@ -87,6 +92,18 @@ export abstract class SqlStorage implements Storage {
   }
   compact(reportId: string, snapshot: Snapshot, throughSeq: number): Promise<void> {
     return this.documents.compact(reportId, snapshot, throughSeq);
+  }
+  getMetadata(reportId: string): Promise<MetadataView> {
+    return this.metadata.getMetadata(reportId);
+  }
+  setMetadata(
+    reportId: string,
+    metadata: DocumentMetadata,
+    by: string,
+    at: string,
+    audit: AuditEvent,
+  ): Promise<MetadataChange> {
+    return this.metadata.setMetadata(reportId, metadata, by, at, audit);
   }
 
   // --- accounts, groups, sessions, invitations ---

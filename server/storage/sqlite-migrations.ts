@@ -308,4 +308,20 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
      PRIMARY KEY (user_id, silence_id)
    );`,
   },
+  {
+    version: 9,
+    name: 'document metadata (symbol, distribution, date, original language, session, agenda item, type)',
+    sql: `CREATE TABLE report_metadata (
+     report_id TEXT PRIMARY KEY REFERENCES reports(id),
+     symbol TEXT NOT NULL,
+     distribution TEXT NOT NULL,
+     date TEXT NOT NULL,
+     original_language TEXT NOT NULL,
+     session TEXT NOT NULL,
+     agenda_item TEXT NOT NULL,
+     document_type TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     updated_by TEXT NOT NULL
+   );`,
+  },
 ];

@@ -24,6 +24,7 @@ import type {
   SilenceView,
   StatusView,
 } from '../../shared/consensus.js';
+import type { DocumentMetadata, MetadataView } from '../../shared/metadata.js';
 import type { Role } from '../../shared/roles.js';
 import type { Engine } from './sql.js';
 
@@ -287,6 +288,28 @@ export interface DocumentStore {
    * drops those updates, in one transaction. An older snapshot never replaces a newer one.
    */
   compact(reportId: string, snapshot: Snapshot, throughSeq: number): Promise<void>;
+  /** The report's metadata (masthead; shared/metadata.ts): the defaults when never set. */
+  getMetadata(reportId: string): Promise<MetadataView>;
+  /**
+   * Replaces the report's metadata, with its audit line (detail gets what changed) and a report
+   * event, in one transaction under the report's lock. Unchanged values write nothing.
+   */
+  setMetadata(
+    reportId: string,
+    metadata: DocumentMetadata,
+    by: string,
+    at: string,
+    audit: AuditEvent,
+  ): Promise<MetadataChange>;
+}
+
+/** What setMetadata did. */
+export interface MetadataChange {
+  metadata: MetadataView;
+  /** False when the values were already these: nothing was written. */
+  changed: boolean;
+  /** The report event written (publish it after the commit), or null. */
+  event: StoredEvent | null;
 }
 
 /** Accounts, groups, memberships, invitations and sessions (each write one transaction). */

@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import { templateUpdate } from '../../server/reports.js';
 import type { Storage, StoredDocument } from '../../server/storage/types.js';
 import { StorageError } from '../../server/storage/types.js';
+import { DEFAULT_METADATA, type DocumentMetadata } from '../../shared/metadata.js';
 import { audit, contract, group, groupWithReport, member, user } from './harness.js';
 
 /** A Y.Doc rebuilt from what storage returned. */
@@ -229,5 +230,95 @@ contract('documents', (fresh) => {
     const g = group();
     await storage.createGroup(g, audit('group.create', g.id));
     assert.deepEqual(await storage.listReportsForUser('u_nobody'), []);
+  });
+});
+
+const GGE_2015: DocumentMetadata = {
+  symbol: 'A/70/174',
+  distribution: 'General',
+  date: '2015-07-22',
+  originalLanguage: 'English',
+  session: 'Seventieth session',
+  agendaItem: 'Item 93 of the provisional list',
+  documentType: 'report',
+};
+
+contract('metadata', (fresh) => {
+  test('a report without metadata reads the defaults', async () => {
+    const { storage } = await fresh();
+    const { reportId } = await groupWithReport(storage, templateUpdate('gge-report', 'M'));
+    assert.deepEqual(await storage.getMetadata(reportId), {
+      ...DEFAULT_METADATA,
+      updatedAt: null,
+      updatedBy: null,
+    });
+  });
+
+  test('set: stored, audited with what changed, one report event; the same again writes nothing', async () => {
+    const { storage } = await fresh();
+    const { reportId, groupId } = await groupWithReport(storage, templateUpdate('gge-report', 'M'));
+    const at = '2026-12-07T18:00:00.000Z';
+    const first = await storage.setMetadata(
+      reportId,
+      GGE_2015,
+      'Chair',
+      at,
+      audit('report.metadata', groupId, reportId),
+    );
+    assert.equal(first.changed, true);
+    assert.deepEqual(first.metadata, { ...GGE_2015, updatedAt: at, updatedBy: 'Chair' });
+    assert.deepEqual(await storage.getMetadata(reportId), first.metadata);
+    const events = await storage.listEvents(reportId, 0);
+    assert.equal(events.length, 1);
+    assert.equal(events[0]!.audience, 'group');
+    assert.deepEqual(JSON.parse(events[0]!.payload), {
+      type: 'metadata',
+      seq: events[0]!.seq,
+      metadata: first.metadata,
+    });
+    const lines = (await storage.listAudit(groupId, { limit: 10 })).filter(
+      (a) => a.action === 'report.metadata',
+    );
+    assert.equal(lines.length, 1);
+    const changed = lines[0]!.detail!['changed'] as Record<string, { from: string; to: string }>;
+    assert.deepEqual(changed['symbol'], { from: '', to: 'A/70/174' });
+    assert.equal(changed['distribution'], undefined, 'General before and after: not listed');
+
+    const again = await storage.setMetadata(
+      reportId,
+      GGE_2015,
+      'Secretariat',
+      '2026-12-07T18:05:00.000Z',
+      audit('report.metadata', groupId, reportId),
+    );
+    assert.equal(again.changed, false);
+    assert.equal(again.event, null);
+    assert.equal((await storage.listEvents(reportId, 0)).length, 1);
+    assert.equal((await storage.getMetadata(reportId)).updatedBy, 'Chair');
+
+    const revised = await storage.setMetadata(
+      reportId,
+      { ...GGE_2015, symbol: 'A/70/174/Rev.1', distribution: 'Limited' },
+      'Secretariat',
+      '2026-12-07T18:10:00.000Z',
+      audit('report.metadata', groupId, reportId),
+    );
+    assert.equal(revised.changed, true);
+    assert.ok(revised.event && revised.event.seq > events[0]!.seq);
+    assert.equal((await storage.getMetadata(reportId)).symbol, 'A/70/174/Rev.1');
+  });
+
+  test('metadata of one report is not another’s', async () => {
+    const { storage } = await fresh();
+    const a = await groupWithReport(storage, templateUpdate('gge-report', 'A'));
+    const b = await groupWithReport(storage, templateUpdate('ga-resolution', 'B'));
+    await storage.setMetadata(
+      a.reportId,
+      GGE_2015,
+      'Chair',
+      '2026-12-07T18:00:00.000Z',
+      audit('report.metadata', a.groupId, a.reportId),
+    );
+    assert.equal((await storage.getMetadata(b.reportId)).symbol, '');
   });
 });

@@ -27,6 +27,7 @@ import { currentMe, onAuthChange, refreshMe, updateMembership } from '../auth.js
 import { ThreadStore } from '../comments/store.js';
 import { ConsensusStore } from '../consensus/store.js';
 import { presenceUser } from '../identity.js';
+import { MetadataStore } from '../report/metadataStore.js';
 import { computeSaveState, DurableClocks, type SaveState } from './saveState.js';
 
 /** How often a failing connection may ask the API why (see probeAccess). */
@@ -62,6 +63,8 @@ export class ReportSession {
   readonly threads: ThreadStore;
   /** Paragraph statuses, positions and silences, kept live by the same events. */
   readonly consensus: ConsensusStore;
+  /** The document's metadata (masthead), kept current by pushed events. */
+  readonly metadata = new MetadataStore();
   /**
    * The one catch-up cursor for both stores: the last event seq both have seen. Starts at the
    * lower of their load seqs (so no event is skipped for either), then follows the events.
@@ -157,7 +160,8 @@ export class ReportSession {
         return;
       }
       if (typeof event?.seq !== 'number') return;
-      if (!this.consensus.applyEvent(event)) this.threads.applyEvent(event);
+      if (!this.consensus.applyEvent(event) && !this.metadata.applyEvent(event))
+        this.threads.applyEvent(event);
       if (this.eventSeq !== null && event.seq > this.eventSeq) {
         this.eventSeq = event.seq;
         this.syncEventsParam();
@@ -295,6 +299,7 @@ export class ReportSession {
    * lower of the two load seqs). Resolves either way; a failed load is retried on the next sync.
    */
   private async loadEventStores(): Promise<void> {
+    if (this.metadata.value.peek() === null) void this.metadata.load(this.reportId).catch(() => {});
     await Promise.all([
       this.threads.loaded ? null : this.threads.load().catch(() => {}),
       this.consensus.loaded ? null : this.consensus.load().catch(() => {}),
