@@ -109,7 +109,7 @@ export async function openAs(browser: Browser, url: string, options: OpenOptions
   await page.goto(url);
   if (options.login) await logInThroughForm(page, options.login.email, options.login.password);
   if (url.includes('#/r/')) {
-    await page.locator('.ProseMirror .chapter .para').first().waitFor({ timeout: E2E_TIMEOUT });
+    await page.locator('.ProseMirror .para').first().waitFor({ timeout: E2E_TIMEOUT });
   }
   await waitForText(page, '[data-testid=account-name]', options.name);
   return person;

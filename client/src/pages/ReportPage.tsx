@@ -14,6 +14,7 @@ import { ParagraphCard } from '../consensus/ParagraphCard.js';
 import { roleAndState } from '../identity.js';
 import { ReportBanners } from '../report/Banners.js';
 import { EditorSheet } from '../report/EditorSheet.js';
+import { MetadataPanel } from '../report/MetadataForm.js';
 import { PresenceBar } from '../report/PresenceBar.js';
 import {
   BackLink,
@@ -21,6 +22,7 @@ import {
   ReportTitle,
   SaveStateIndicator,
 } from '../report/ReportHeader.js';
+import { StructureToolbar } from '../report/StructureToolbar.js';
 import { openReportScope, type ReportScope } from '../report/scope.js';
 
 const EDIT_HELP =
@@ -75,11 +77,13 @@ function Report({ reportId, threadId }: { reportId: string; threadId: string | n
       <div class="page editor-page has-comments">
         <div class="editor-columns">
           <div class="editor-column">
+            <MetadataPanel reportId={reportId} store={scope.session.metadata} live={scope.live} />
             <ConsensusToolbar
               state={scope.consensus}
               editor={scope.editor}
               role={access?.role ?? null}
             />
+            <StructureToolbar editor={scope.editor} editable={scope.live.editable.value} />
             <EditorSheet scope={scope} />
             <EditorHelp scope={scope} />
           </div>
