@@ -15,6 +15,7 @@ import Fastify, {
   type FastifyReply,
 } from 'fastify';
 import type { WebSocket } from 'ws';
+import { PATTERN_MESSAGES } from '../shared/input.js';
 import { presenceColor } from '../shared/presence.js';
 import { CloseCode, REPORT_ID_RE, SYNC_PATH, SyncParam } from '../shared/protocol.js';
 import { SCHEMA_VERSION } from '../shared/schema.js';
@@ -85,6 +86,16 @@ function requestId(req: IncomingMessage): string {
   return `req-${(++requestCounter).toString(36)}`;
 }
 
+/** A schema failure in words: a text pattern says what it allows; the rest as Ajv says it. */
+function validationMessage(err: FastifyError): string {
+  for (const v of err.validation ?? []) {
+    const rule =
+      v.keyword === 'pattern' ? PATTERN_MESSAGES[String(v.params['pattern'])] : undefined;
+    if (rule) return `${err.validationContext ?? 'body'}${v.instancePath} ${rule}.`;
+  }
+  return err.message;
+}
+
 export interface ServerDeps {
   /** Storage to use instead of the configured one (tests wrap it to inject faults). */
   storage?: Storage;
@@ -138,7 +149,9 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) {
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: err.message });
+      return reply
+        .code(400)
+        .send({ statusCode: 400, error: 'Bad Request', message: validationMessage(err) });
     }
     if (err instanceof HttpError) {
       return reply
@@ -308,7 +321,13 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   );
 
   if (fs.existsSync(config.clientDir)) {
-    await app.register(fastifyStatic, { root: config.clientDir, prefix: '/', wildcard: false });
+    await app.register(fastifyStatic, {
+      root: config.clientDir,
+      prefix: '/',
+      wildcard: false,
+      // Source maps (about 2 MB) only when the configuration asks for them.
+      allowedPath: (pathName) => config.sourceMaps || !pathName.endsWith('.map'),
+    });
   } else {
     app.get('/', async (_req, reply) =>
       reply

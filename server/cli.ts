@@ -17,6 +17,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isLine } from '../shared/input.js';
 import { isRole, type Role, representsFor } from '../shared/roles.js';
 import { createAccount, createGroup, createInvitation, operatorEvent } from './accounts.js';
 import { announcementPath, linkOrigin, readAnnouncement } from './announce.js';
@@ -46,6 +47,14 @@ function need(f: Map<string, string>, name: string): string {
   return v;
 }
 
+/** A name, held to the API's rule: one line, no control characters. */
+function nameOf(f: Map<string, string>): string {
+  const v = need(f, 'name');
+  if (!isLine(v))
+    throw new Error(`--name "${printable(v)}" must be one line of text without control characters`);
+  return v;
+}
+
 function roleOf(f: Map<string, string>): Role {
   const r = need(f, 'role');
   if (!isRole(r))
@@ -59,6 +68,16 @@ function representsOf(f: Map<string, string>, role: Role): string | null {
   if (missing)
     throw new Error(`--represents is required for an ${role} (the State or organisation)`);
   return represents;
+}
+
+/**
+ * Text from the database as the terminal should show it: control characters (escape sequences),
+ * line separators, bidirectional overrides and lone surrogates written as \u{…}, never sent raw.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\u202A-\u202E\u2066-\u2069\\]/gu, (c) =>
+    c === '\\' ? '\\\\' : `\\u{${c.codePointAt(0)!.toString(16)}}`,
+  );
 }
 
 /** The same check as the HTTP routes (emailSchema in server/http/auth-routes.ts). */
@@ -118,8 +137,8 @@ export async function runCli(
     const f = flags(noun === 'invite' || noun === 'groups' ? argv.slice(1) : rest);
     switch (key) {
       case 'group create': {
-        const g = await createGroup(storage, need(f, 'name'));
-        log(`group ${g.id} "${g.name}"`);
+        const g = await createGroup(storage, nameOf(f));
+        log(`group ${g.id} "${printable(g.name)}"`);
         return;
       }
       case 'user create': {
@@ -130,13 +149,13 @@ export async function runCli(
         const role = groupId ? roleOf(f) : null;
         const u = await createAccount(storage, {
           email: emailOf(f),
-          displayName: need(f, 'name'),
+          displayName: nameOf(f),
           password,
           ...(groupId && role
             ? { membership: { groupId, role, represents: representsOf(f, role) } }
             : {}),
         });
-        log(`user ${u.id} <${u.email}>`);
+        log(`user ${u.id} <${printable(u.email)}>`);
         return;
       }
       case 'member add': {
@@ -149,7 +168,7 @@ export async function runCli(
           { groupId, userId: user.id, role, represents, createdAt: new Date().toISOString() },
           operatorEvent('member.add', groupId, user.id, { role, represents }),
         );
-        log(`${user.email} is ${role} of ${groupId}`);
+        log(`${printable(user.email)} is ${role} of ${printable(groupId)}`);
         return;
       }
       case 'invite': {
@@ -175,10 +194,11 @@ export async function runCli(
       }
       case 'groups': {
         for (const g of await storage.listGroups()) {
-          log(`group ${g.id} "${g.name}"`);
+          log(`group ${g.id} "${printable(g.name)}"`);
           for (const m of await storage.listMembers(g.id)) {
+            const represents = m.represents ? ` (${printable(m.represents)})` : '';
             log(
-              `  ${m.role.padEnd(11)} ${m.displayName} <${m.email}>${m.represents ? ` (${m.represents})` : ''}`,
+              `  ${m.role.padEnd(11)} ${printable(m.displayName)} <${printable(m.email)}>${represents}`,
             );
           }
         }

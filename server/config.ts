@@ -25,6 +25,7 @@ export interface Config {
   keepaliveMs: number;
   shutdownTimeoutMs: number;
   clientDir: string;
+  sourceMaps: boolean;
   publicUrl: string | null;
   allowedOrigins: string[];
   sessionIdleMinutes: number;
@@ -204,6 +205,14 @@ export const CONFIG_VARIABLES: ReadonlyArray<Variable<any>> = [
     default: 'dist/client',
     description: 'Folder of the built browser client served at /.',
     parse: directory,
+  },
+  {
+    name: 'CONCORD_SOURCE_MAPS',
+    key: 'sourceMaps',
+    default: 'off',
+    description:
+      "on: serve the client's source maps (*.map, for debugging in the browser). off: they are built but answered 404.",
+    parse: (raw: string, name: string) => oneOf(['on', 'off'] as const)(raw, name) === 'on',
   },
   {
     name: 'CONCORD_PUBLIC_URL',

@@ -54,8 +54,12 @@ export const AGREEMENT_STATUSES: ReadonlySet<ParagraphStatus> = new Set([
   'deleted_by_agreement',
 ]);
 
-/** Statuses whose text is locked: nobody edits it until the chair reopens it. */
+/**
+ * Statuses whose text is locked: nobody edits it until the chair reopens it. Agreed ad referendum
+ * too: the capitals are confirming exactly these words, so they must not move meanwhile.
+ */
 export const LOCKED_STATUSES: ReadonlySet<ParagraphStatus> = new Set([
+  'agreed_ad_ref',
   'agreed',
   'deleted_by_agreement',
 ]);

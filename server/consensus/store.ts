@@ -207,13 +207,20 @@ async function silenceEvent(
   return { view, event };
 }
 
-async function lockedIn(q: Sql, reportId: string): Promise<Set<string>> {
+/** Locked paragraphs; those with a status in `except` only when a running silence holds them. */
+async function lockedIn(
+  q: Sql,
+  reportId: string,
+  except: ReadonlySet<ParagraphStatus> = new Set(),
+): Promise<Set<string>> {
   const out = new Set<string>();
   for (const r of await q.all<{ paragraph_id: string; status: string }>(
     'SELECT paragraph_id, status FROM paragraph_statuses WHERE report_id = ?',
     [reportId],
-  ))
-    if (LOCKED_STATUSES.has(r.status as ParagraphStatus)) out.add(r.paragraph_id);
+  )) {
+    const status = r.status as ParagraphStatus;
+    if (LOCKED_STATUSES.has(status) && !except.has(status)) out.add(r.paragraph_id);
+  }
   for (const s of await runningSilences(q, reportId)) for (const p of s.paragraphIds) out.add(p);
   return out;
 }
@@ -295,7 +302,8 @@ async function apply(
       break;
     }
     case 'start-silence': {
-      const locked = await lockedIn(q, reportId);
+      // Text agreed ad referendum is locked, yet a silence is how its confirmation is often sought.
+      const locked = await lockedIn(q, reportId, new Set(['agreed_ad_ref']));
       const taken = c.paragraphIds.filter((p) => locked.has(p));
       if (taken.length > 0)
         throw conflict(

@@ -1,6 +1,7 @@
 /** Login, logout, who am I, password change, first-start setup, invitation acceptance. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Me } from '../../shared/api.js';
+import { LINE_PATTERN } from '../../shared/input.js';
 import { presenceColor } from '../../shared/presence.js';
 import { CloseCode } from '../../shared/protocol.js';
 import {
@@ -23,7 +24,12 @@ export const emailSchema = {
   maxLength: 254,
   pattern: '^[^\\s@]+@[^\\s@]+$',
 } as const;
-export const nameSchema = { type: 'string', minLength: 1, maxLength: 120, pattern: '\\S' } as const;
+export const nameSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 120,
+  pattern: LINE_PATTERN,
+} as const;
 export const passwordSchema = {
   type: 'string',
   minLength: PASSWORD_MIN,

@@ -29,6 +29,7 @@ import {
   type StatusView,
   transitionAction,
 } from '../../shared/consensus.js';
+import { PROSE_PATTERN } from '../../shared/input.js';
 import { computeNumbering } from '../../shared/numbering.js';
 import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
 import { isTextBlock } from '../../shared/schema.js';
@@ -52,7 +53,7 @@ const note = {
   type: 'string',
   minLength: 1,
   maxLength: CONSENSUS_NOTE_MAX,
-  pattern: '\\S',
+  pattern: PROSE_PATTERN,
 } as const;
 const reportParams = {
   type: 'object',
@@ -456,7 +457,11 @@ export async function consensusRoutes(app: FastifyInstance): Promise<void> {
         );
       const consensus = await storage.getConsensus(report.id);
       const locked = await storage.lockedParagraphIds(report.id);
-      const taken = b.paragraphIds.filter((p) => locked.has(p));
+      // Text agreed ad referendum is locked, yet a silence is how its confirmation is often sought.
+      const adRef = new Set(
+        consensus.statuses.filter((x) => x.status === 'agreed_ad_ref').map((x) => x.paragraphId),
+      );
+      const taken = b.paragraphIds.filter((p) => locked.has(p) && !adRef.has(p));
       if (taken.length > 0) {
         const silenced = new Set(
           consensus.silences.filter((s) => s.state === 'running').flatMap((s) => s.paragraphIds),

@@ -1,5 +1,6 @@
 /** A group: its members, invitations, audit log. Every route asks the policy first. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MAYBE_BLANK_LINE_PATTERN } from '../../shared/input.js';
 import { CloseCode } from '../../shared/protocol.js';
 import { type Action, ROLES, type Role, representsFor } from '../../shared/roles.js';
 import { authorize, can, HttpError } from '../auth/policy.js';
@@ -18,7 +19,12 @@ const memberParams = {
   required: ['gid', 'uid'],
   properties: { gid: groupParams.properties.gid, uid: { type: 'string', maxLength: 40 } },
 } as const;
-const representsSchema = { type: ['string', 'null'], maxLength: 120 } as const;
+// Blank means none (representsFor); anything else is one line of text.
+const representsSchema = {
+  type: ['string', 'null'],
+  maxLength: 120,
+  pattern: MAYBE_BLANK_LINE_PATTERN,
+} as const;
 
 /** The caller's membership in a group, checked for `action`; 404 for non-members (no probing). */
 export async function memberFor(

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ReportSummary } from '../../shared/api.js';
 import { REPORT_TITLE_MAX } from '../../shared/api.js';
+import { LINE_PATTERN } from '../../shared/input.js';
 import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
 import { TEMPLATE_IDS, TEMPLATES, type TemplateId } from '../../shared/templates.js';
 import { can, HttpError } from '../auth/policy.js';
@@ -14,7 +15,7 @@ const title = {
   type: 'string',
   minLength: 1,
   maxLength: REPORT_TITLE_MAX,
-  pattern: '\\S',
+  pattern: LINE_PATTERN,
 } as const;
 
 const idParams = {

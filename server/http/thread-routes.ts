@@ -24,6 +24,7 @@ import {
   type ThreadVisibility,
   type Viewer,
 } from '../../shared/comments.js';
+import { PROSE_PATTERN } from '../../shared/input.js';
 import { computeNumbering } from '../../shared/numbering.js';
 import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
 import type { Action } from '../../shared/roles.js';
@@ -40,7 +41,12 @@ import { requireLogin } from './auth-routes.js';
 import { csvCell, memberFor } from './group-routes.js';
 
 const ID = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const;
-const text = { type: 'string', minLength: 1, maxLength: COMMENT_MAX, pattern: '\\S' } as const;
+const text = {
+  type: 'string',
+  minLength: 1,
+  maxLength: COMMENT_MAX,
+  pattern: PROSE_PATTERN,
+} as const;
 const idempotencyKey = { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX } as const;
 const mentions = { type: 'array', maxItems: 50, uniqueItems: true, items: ID } as const;
 const reportParams = {

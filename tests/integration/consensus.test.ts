@@ -377,7 +377,8 @@ describe('silence procedures (HTTP)', () => {
     assert.ok(cancelled.silence.settledAt);
     assert.equal(await statusOf(server, r.id, a!), 'agreed_ad_ref', 'statuses kept');
     assert.equal(await statusOf(server, r.id, b!), 'draft');
-    assert.equal((await server.app.storage.lockedParagraphIds(r.id)).size, 0);
+    // The silence's locks are lifted; the ad referendum paragraph stays locked by its status.
+    assert.deepEqual([...(await server.app.storage.lockedParagraphIds(r.id))], [a]);
     await expectError(await server.request('POST', `/api/silences/${silence.id}/cancel`), 409);
     await expectError(
       await server.request('POST', `/api/silences/${silence.id}/break`, {
@@ -561,5 +562,20 @@ describe('locks on the sync channel follow the statuses', () => {
     cleanup.add(() => second.close());
     const kenya2 = await second.addUser('expert', 'Kenya');
     assert.equal(await tryEdit(second, id, pid!, kenya2), false, 'locked from the first load');
+  });
+
+  test('agreed ad referendum locks the text as agreed does (capitals confirm exactly these words)', async () => {
+    const target = await startTestServer();
+    cleanup.add(() => target.close());
+    const kenya = await target.addUser('expert', 'Kenya');
+    const { id } = await target.createReport('Ad ref');
+    const [pid] = await paragraphIds(target, id);
+    await setStatus(target, id, pid!, 'agreed_ad_ref');
+    assert.ok((await target.app.storage.lockedParagraphIds(id)).has(pid!));
+    assert.equal(await tryEdit(target, id, pid!, kenya), false, 'ad referendum text is locked');
+    await setStatus(target, id, pid!, 'agreed');
+    assert.equal(await tryEdit(target, id, pid!, kenya), false, 'confirmed: still locked');
+    await setStatus(target, id, pid!, 'under_discussion', target.chair, 'A capital objected.');
+    assert.equal(await tryEdit(target, id, pid!, kenya), true, 'reopened text is editable');
   });
 });
