@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
@@ -145,6 +146,8 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     return `http://localhost:${address && typeof address === 'object' ? address.port : config.port}`;
   });
   installRequestLog(app);
+  // Parses cookies before installAuth's hook reads the session from them.
+  await app.register(fastifyCookie);
   installAuth(app);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {

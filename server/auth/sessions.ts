@@ -1,8 +1,9 @@
 /**
  * Server-side sessions behind an HttpOnly, SameSite=Strict cookie (Secure and __Host- prefixed
- * when Concord is served over https). Only the sha256 of the token is stored; a session expires
+ * when Concord is served over https), read and written with @fastify/cookie. Only the sha256 of the token is stored; a session expires
  * when idle too long or too old, and can be revoked (logout, password change).
  */
+import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import type { SessionRecord, Storage, UserRecord } from '../storage/types.js';
@@ -65,35 +66,27 @@ export class Sessions {
     return { session, user, expiresAt: session.createdAt + this.maxMs };
   }
 
+  /** The session token from the cookie (parsed by @fastify/cookie), when it is well formed. */
   tokenFrom(req: FastifyRequest): string | null {
-    const header = req.headers.cookie;
-    if (!header) return null;
-    for (const part of header.split(';')) {
-      const eq = part.indexOf('=');
-      if (eq < 0) continue;
-      if (part.slice(0, eq).trim() === this.cookieName) {
-        const value = part.slice(eq + 1).trim();
-        return /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : null;
-      }
-    }
-    return null;
+    const value = req.cookies[this.cookieName];
+    return value !== undefined && /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : null;
+  }
+
+  private attributes(maxAgeSeconds: number): CookieSerializeOptions {
+    return {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.secure,
+      maxAge: maxAgeSeconds,
+    };
   }
 
   setCookie(reply: FastifyReply, token: string): void {
-    const attrs = [
-      `${this.cookieName}=${token}`,
-      'Path=/',
-      'HttpOnly',
-      'SameSite=Strict',
-      `Max-Age=${Math.floor(this.maxMs / 1000)}`,
-    ];
-    if (this.secure) attrs.push('Secure');
-    reply.header('set-cookie', attrs.join('; '));
+    reply.setCookie(this.cookieName, token, this.attributes(Math.floor(this.maxMs / 1000)));
   }
 
   clearCookie(reply: FastifyReply): void {
-    const attrs = [`${this.cookieName}=`, 'Path=/', 'HttpOnly', 'SameSite=Strict', 'Max-Age=0'];
-    if (this.secure) attrs.push('Secure');
-    reply.header('set-cookie', attrs.join('; '));
+    reply.setCookie(this.cookieName, '', this.attributes(0));
   }
 }
