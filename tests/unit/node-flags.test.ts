@@ -58,7 +58,7 @@ test("npm start's malloc thresholds make a freed large buffer reusable", {
         const f0 = faults();
         const c = Buffer.allocUnsafeSlow(4 << 20); c.fill(2);
         process.stdout.write(String(faults() - f0));
-      }, 50);`;
+      }, 200);`;
   const faults = (extra: Record<string, string>) => {
     const base = { ...process.env };
     delete base['GLIBC_TUNABLES'];
@@ -70,7 +70,12 @@ test("npm start's malloc thresholds make a freed large buffer reusable", {
     );
   };
   const stock = faults({});
-  const tuned = faults(env);
+  // V8 frees a dead buffer's memory on a background thread; on a loaded machine that can come
+  // after the timer, and the new buffer is then faulted in afresh whatever the tunables. So the
+  // tuned child gets up to five tries: the claim is that reuse happens, not that it always wins
+  // the race with the sweeper.
+  let tuned = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 5 && tuned * 4 >= stock; i++) tuned = Math.min(tuned, faults(env));
   assert.ok(stock > 500, `without the tunables the buffer is faulted in afresh (${stock} faults)`);
   assert.ok(
     tuned * 4 < stock,
