@@ -30,6 +30,8 @@ const TESTED = [
   'manageChairs',
   'viewAudit',
   'export',
+  'unlockAccount',
+  'editMetadata',
 ] as const;
 
 /** Actions whose cells are tested role by role in the suite of their own feature. */
@@ -198,6 +200,30 @@ const checks: Record<(typeof TESTED)[number], (role: Role) => Promise<void>> = {
     await expectStatus(promote, expected(role, 'manageChairs', 200), 'PATCH member to chair');
     const after = await server.app.storage.getMembership(g, target.id);
     assert.equal(after!.role, roleCan(role, 'manageChairs') ? 'chair' : 'expert');
+  },
+  async unlockAccount(role) {
+    const target = await server.addUser('expert', 'Locked State');
+    const res = await server.request(
+      'POST',
+      `/api/groups/${server.groupId}/members/${target.id}/unlock`,
+      { as: as(role) },
+    );
+    await expectStatus(res, expected(role, 'unlockAccount', 204), 'POST unlock');
+  },
+  async editMetadata(role) {
+    const res = await server.request('PUT', `/api/reports/${reportId}/metadata`, {
+      as: as(role),
+      body: {
+        symbol: 'A/AC.290/2021/CRP.2',
+        distribution: 'Restricted',
+        date: '2021-03-10',
+        originalLanguage: 'English',
+        session: 'Third substantive session',
+        agendaItem: 'Agenda item 5',
+        documentType: 'conference-room-paper',
+      },
+    });
+    await expectStatus(res, expected(role, 'editMetadata', 200), 'PUT metadata');
   },
   async export(role) {
     const res = await server.request('GET', `/api/reports/${reportId}/export?format=akn`, {
