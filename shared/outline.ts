@@ -7,7 +7,7 @@
 import type { Node as PMNode } from 'prosemirror-model';
 import { computeNumbering, toRoman } from './numbering.js';
 
-/** A run of text with its marks. `bracket`: inside negotiation square brackets (brackets included). */
+/** A run of text with its marks. `bracket`: inside negotiation square brackets (markBrackets). */
 export interface Run {
   text: string;
   em?: true;
@@ -91,10 +91,18 @@ export function fullSymbol(meta: DocumentMeta): string | null {
   return meta.revisionLabel ? `${meta.symbol}/${meta.revisionLabel}` : meta.symbol;
 }
 
-/** Splits runs at negotiation square brackets; `depth` carries across the runs of one block. */
-function markBrackets(runs: Run[], state: { depth: number }): Run[] {
-  const out: Run[] = [];
-  for (const run of runs) {
+/**
+ * The inlines of one block with runs split at negotiation square brackets, `bracket` set on what
+ * is inside them (brackets included). A cited symbol's brackets are not negotiation brackets.
+ */
+export function markBrackets(inlines: readonly Inline[]): Inline[] {
+  const state = { depth: 0 };
+  const out: Inline[] = [];
+  for (const run of inlines) {
+    if (!('text' in run)) {
+      out.push(run);
+      continue;
+    }
     if (run.ref) {
       out.push(state.depth > 0 ? { ...run, bracket: true } : run);
       continue;
@@ -175,21 +183,12 @@ export function outlineFromDoc(doc: PMNode, meta: DocumentMeta = DEFAULT_META): 
   });
   let annexIndex = 0;
 
-  const inlinesOf = (block: PMNode, brackets: boolean): Inline[] => {
+  const inlinesOf = (block: PMNode): Inline[] => {
     const out: Inline[] = [];
-    const state = { depth: 0 };
-    let pending: Run[] = [];
-    const flush = () => {
-      out.push(...(brackets ? markBrackets(pending, state) : pending));
-      pending = [];
-    };
     block.forEach((inline) => {
-      if (inline.isText) pending.push(runOf(inline));
-      else if (inline.type.name === 'hard_break') {
-        flush();
-        out.push({ lineBreak: true });
-      } else if (inline.type.name === 'footnote') {
-        flush();
+      if (inline.isText) out.push(runOf(inline));
+      else if (inline.type.name === 'hard_break') out.push({ lineBreak: true });
+      else if (inline.type.name === 'footnote') {
         const runs: Run[] = [];
         inline.forEach((t) => {
           if (t.isText) runs.push(runOf(t));
@@ -199,7 +198,6 @@ export function outlineFromDoc(doc: PMNode, meta: DocumentMeta = DEFAULT_META): 
         out.push({ footnote: number });
       }
     });
-    flush();
     return out;
   };
 
@@ -222,7 +220,7 @@ export function outlineFromDoc(doc: PMNode, meta: DocumentMeta = DEFAULT_META): 
           id,
           label,
           level: 0,
-          inlines: heading?.isTextblock ? inlinesOf(heading, true) : [],
+          inlines: heading?.isTextblock ? inlinesOf(heading) : [],
         });
         walk(node, pos, PART_OF[name] ?? part);
         return;
@@ -239,7 +237,7 @@ export function outlineFromDoc(doc: PMNode, meta: DocumentMeta = DEFAULT_META): 
           id,
           label: labels.get(pos) ?? '',
           level: Number(node.attrs['level']) || 0,
-          inlines: inlinesOf(node, true),
+          inlines: inlinesOf(node),
         });
       }
     });
@@ -247,7 +245,7 @@ export function outlineFromDoc(doc: PMNode, meta: DocumentMeta = DEFAULT_META): 
 
   const titleNode = doc.firstChild;
   if (titleNode?.type.name === 'title')
-    title = inlinesOf(titleNode, false).filter((i): i is Run => 'text' in i);
+    title = inlinesOf(titleNode).filter((i): i is Run => 'text' in i);
   walk(doc, -1, 'body');
   return { type, title, blocks, footnotes, meta };
 }

@@ -3,15 +3,17 @@
  * &revision=… : the report as a file, for the roles the matrix's `export` allows; audited.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { STATUS_LABELS } from '../../shared/consensus.js';
 import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
 import { wordCount } from '../../shared/wordCount.js';
 import { HttpError } from '../auth/policy.js';
 import { requireLogin } from '../http/auth-routes.js';
 import { memberFor } from '../http/group-routes.js';
 import { toAkn } from './akn.js';
+import { toDocx } from './docx.js';
 import { fileBaseName, liveOutline } from './source.js';
 
-export const EXPORT_FORMATS = ['akn'] as const;
+export const EXPORT_FORMATS = ['docx', 'akn'] as const;
 export const EXPORT_LAYOUTS = ['manuscript', 'issued'] as const;
 export const EXPORT_OPTIONS = ['clean', 'brackets', 'status'] as const;
 
@@ -25,9 +27,10 @@ interface ExportQuery {
 }
 
 const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   akn: 'application/akn+xml; charset=utf-8',
 };
-const EXTENSIONS: Readonly<Record<ExportFormat, string>> = { akn: 'xml' };
+const EXTENSIONS: Readonly<Record<ExportFormat, string>> = { docx: 'docx', akn: 'xml' };
 
 /** attachment; filename="…" (ASCII) and filename*= (UTF-8), as RFC 6266 asks. */
 export function attachment(name: string): string {
@@ -37,6 +40,14 @@ export function attachment(name: string): string {
 
 export async function exportRoutes(app: FastifyInstance): Promise<void> {
   const { storage } = app;
+
+  /** Each paragraph's consensus status, for the margin notes of the Chair's working copy. */
+  async function statusNotes(reportId: string) {
+    const { statuses } = await storage.getConsensus(reportId);
+    return new Map(
+      statuses.map((s) => [s.paragraphId, { label: STATUS_LABELS[s.status], at: s.at }]),
+    );
+  }
 
   app.get<{ Params: { id: string }; Querystring: ExportQuery }>(
     '/api/reports/:id/export',
@@ -77,7 +88,16 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
       const outline = await liveOutline(app, report);
       const count = wordCount(outline);
       const generatedAt = new Date().toISOString();
-      const body = toAkn(outline, { generatedAt, fallbackName: report.id, wordCount: count });
+      const body =
+        format === 'akn'
+          ? toAkn(outline, { generatedAt, fallbackName: report.id, wordCount: count })
+          : await toDocx(outline, {
+              layout,
+              option: options,
+              wordCount: count,
+              generatedAt,
+              statuses: options === 'status' ? await statusNotes(report.id) : undefined,
+            });
       const name = `${fileBaseName(outline.meta, report.title)}.${EXTENSIONS[format]}`;
       await storage.appendAudit(
         app.auditEvent(req, {

@@ -148,3 +148,123 @@ export function validateAkn(xml: string): { ok: boolean; output: string } {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+function withTempDir<T>(fn: (dir: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-export-'));
+  try {
+    return fn(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The entries of a zip file (a .docx) by name, read with Info-ZIP's unzip. */
+export function unzip(file: Buffer): Map<string, Buffer> {
+  return withTempDir((dir) => {
+    const zip = path.join(dir, 'file.zip');
+    fs.writeFileSync(zip, file);
+    const outDir = path.join(dir, 'x');
+    const r = spawnSync('unzip', ['-q', zip, '-d', outDir], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`unzip: ${r.stderr}`);
+    const out = new Map<string, Buffer>();
+    for (const name of fs.readdirSync(outDir, { recursive: true, encoding: 'utf8' }).sort()) {
+      const full = path.join(outDir, name);
+      if (fs.statSync(full).isFile())
+        out.set(name.split(path.sep).join('/'), fs.readFileSync(full));
+    }
+    return out;
+  });
+}
+
+/**
+ * Converts .docx files with LibreOffice headless (its own profile, so parallel runs do not
+ * collide) to `format` ('pdf', 'odt', 'docx'…), returning the converted files' bytes in order.
+ */
+export function libreOfficeConvert(files: Buffer[], format: string): Buffer[] {
+  return withTempDir((dir) => {
+    const inputs = files.map((f, i) => {
+      const p = path.join(dir, `doc${i}.docx`);
+      fs.writeFileSync(p, f);
+      return p;
+    });
+    const outDir = path.join(dir, 'out');
+    const r = spawnSync(
+      'soffice',
+      [
+        `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
+        '--headless',
+        '--convert-to',
+        format,
+        '--outdir',
+        outDir,
+        ...inputs,
+      ],
+      { encoding: 'utf8', timeout: 180_000 },
+    );
+    if (r.status !== 0) throw new Error(`soffice: ${r.status} ${r.stderr}`);
+    const ext = format.split(':')[0];
+    return inputs.map((_, i) => fs.readFileSync(path.join(outDir, `doc${i}.${ext}`)));
+  });
+}
+
+/** The text of a PDF as pdftotext (poppler) reads it, keeping the physical layout. */
+export function pdfText(pdf: Buffer): string {
+  return withTempDir((dir) => {
+    const p = path.join(dir, 'file.pdf');
+    fs.writeFileSync(p, pdf);
+    const r = spawnSync('pdftotext', ['-layout', p, '-'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`pdftotext: ${r.stderr}`);
+    return r.stdout;
+  });
+}
+
+const attr = (xml: string, re: RegExp) => re.exec(xml)?.[1];
+
+/**
+ * The structure of a WordprocessingML part: one line per paragraph with what a reader sees and
+ * what lays it out (style, indents, page break, bold/italic text, footnote references).
+ */
+export function paragraphStructure(xml: string): string[] {
+  const out: string[] = [];
+  for (const m of xml.matchAll(/<w:p\b[^>]*>([\s\S]*?)<\/w:p>/g)) {
+    const p = m[1]!;
+    const pPr = /<w:pPr>([\s\S]*?)<\/w:pPr>/.exec(p)?.[1] ?? '';
+    const props = [
+      attr(pPr, /<w:pStyle w:val="([^"]+)"/),
+      pPr.includes('<w:pageBreakBefore/>') ? 'page-break' : undefined,
+      attr(pPr, /<w:ind [^>]*w:left="(\d+)"/) && `left=${attr(pPr, /<w:ind [^>]*w:left="(\d+)"/)}`,
+      attr(pPr, /<w:ind [^>]*w:hanging="(\d+)"/) &&
+        `hanging=${attr(pPr, /<w:ind [^>]*w:hanging="(\d+)"/)}`,
+      attr(pPr, /<w:ind [^>]*w:firstLine="(\d+)"/) &&
+        `first=${attr(pPr, /<w:ind [^>]*w:firstLine="(\d+)"/)}`,
+      attr(pPr, /<w:spacing [^>]*w:line="(\d+)"/) &&
+        `line=${attr(pPr, /<w:spacing [^>]*w:line="(\d+)"/)}`,
+    ].filter(Boolean);
+    let text = '';
+    for (const r of p.matchAll(/<w:r>([\s\S]*?)<\/w:r>|<w:(ins|del) [^>]*>([\s\S]*?)<\/w:\2>/g)) {
+      if (r[2]) {
+        const inner = r[3]!.replace(/<w:delText[^>]*>([^<]*)<\/w:delText>/g, '$1');
+        text += `{${r[2]}:${inner.replace(/<[^>]+>/g, '')}}`;
+        continue;
+      }
+      const run = r[1]!;
+      const b = /<w:b\/>|<w:b w:val="true"\/>/.test(run);
+      const i = /<w:i\/>|<w:i w:val="true"\/>/.test(run);
+      const h = /<w:highlight /.test(run);
+      let t = '';
+      for (const x of run.matchAll(
+        /<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:tab\/>|<w:footnoteReference w:id="(\d+)"\/>|<w:footnoteRef\/>/g,
+      )) {
+        if (x[1] !== undefined) t += x[1];
+        else if (x[0] === '<w:tab/>') t += '\\t';
+        else if (x[2]) t += `^${x[2]}`;
+        else t += '^';
+      }
+      if (t && /[^\\t^\d]/.test(t))
+        t = `${b ? '**' : ''}${i ? '_' : ''}${h ? '==' : ''}${t}${h ? '==' : ''}${i ? '_' : ''}${b ? '**' : ''}`;
+      text += t;
+    }
+    out.push(`[${props.join(' ')}] ${text}`);
+  }
+  return out;
+}

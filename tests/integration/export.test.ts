@@ -6,8 +6,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, mock, test } from 'node:test';
 import { auditEvents, closeAll, waitFor } from '../helpers/auth.js';
-import { Cleanup, chapters, connectClient, isLive, newParagraph } from '../helpers/clients.js';
-import { validateAkn } from '../helpers/export.js';
+import {
+  Cleanup,
+  chapters,
+  connectClient,
+  isLive,
+  newParagraph,
+  paragraphIds,
+  serverDoc,
+} from '../helpers/clients.js';
+import { setStatus } from '../helpers/consensus.js';
+import { paragraphStructure, unzip, validateAkn } from '../helpers/export.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -75,6 +84,26 @@ describe('export over HTTP', () => {
       body,
       /<paragraph eId="para_exportp1"><num>2\.<\/num><intro><p>The Group \[met\] in New York\.<\/p><\/intro><list eId="para_exportp1__list_1"><point eId="para_exportp1__point_exportp1a"><num>\(a\)<\/num>/,
     );
+  });
+
+  test('.docx, issued layout, statuses as margin notes: type, name, the status in comments.xml', async () => {
+    const [pid] = paragraphIds(await serverDoc(server, reportId));
+    await setStatus(server, reportId, pid!, 'under_discussion');
+    const res = await server.request('GET', exportUrl('format=docx&layout=issued&options=status'));
+    assert.equal(res.status, 200);
+    assert.equal(
+      res.headers.get('content-type'),
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    assert.match(
+      res.headers.get('content-disposition')!,
+      /filename="Report-of-the-Group-2026\.docx"/,
+    );
+    const parts = unzip(Buffer.from(await res.arrayBuffer()));
+    assert.match(parts.get('word/comments.xml')!.toString(), /Paragraph 1\.: Under discussion/);
+    const structure = paragraphStructure(parts.get('word/document.xml')!.toString());
+    assert.ok(structure.some((l) => l.includes('**VII.\\t****Conclusions and recommendations')));
+    assert.ok(structure.some((l) => l.includes('General Assembly')));
   });
 
   test('bad requests: unknown format, unknown option, a revision that does not exist', async () => {
