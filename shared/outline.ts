@@ -5,7 +5,7 @@
  * a change to the mapping here, not to each format.
  */
 import type { Node as PMNode } from 'prosemirror-model';
-import { computeNumbering, toRoman } from './numbering.js';
+import { numberNodes } from './numbering.js';
 
 /** A run of text with its marks. `bracket`: inside negotiation square brackets (markBrackets). */
 export interface Run {
@@ -163,11 +163,7 @@ const PART_OF: Readonly<Record<string, Part>> = {
 
 /** Labels by position, from the shared numbering function (the one the screen shows). */
 function labelsByPos(doc: PMNode): Map<number, string> {
-  const numbering = computeNumbering(doc);
-  const labels = new Map<number, string>();
-  for (const [pos, n] of numbering.byPos) labels.set(pos, n.label);
-  for (const [pos, numeral] of numbering.chapters) labels.set(pos, `${numeral}.`);
-  return labels;
+  return new Map(numberNodes(doc).map((n) => [n.pos, n.label]));
 }
 
 /** The outline of a ProseMirror document. */
@@ -177,11 +173,6 @@ export function outlineFromDoc(doc: PMNode, meta: DocumentMeta = DEFAULT_META): 
   const footnotes: Footnote[] = [];
   let title: Run[] = [];
   let type: Outline['type'] = 'report';
-  let annexes = 0;
-  doc.forEach((child) => {
-    if (child.type.name === 'annex') annexes++;
-  });
-  let annexIndex = 0;
 
   const inlinesOf = (block: PMNode): Inline[] => {
     const out: Inline[] = [];
@@ -208,11 +199,7 @@ export function outlineFromDoc(doc: PMNode, meta: DocumentMeta = DEFAULT_META): 
       const id = (node.attrs['id'] as string | null | undefined) ?? null;
       const containerKind = CONTAINER_KIND[name];
       if (containerKind) {
-        let label = labels.get(pos) ?? '';
-        if (containerKind === 'annex') {
-          annexIndex++;
-          label = annexes > 1 ? `Annex ${toRoman(annexIndex)}` : 'Annex';
-        }
+        const label = labels.get(pos) ?? '';
         const heading = node.firstChild;
         blocks.push({
           kind: containerKind,

@@ -14,8 +14,10 @@ import { ParagraphCard } from '../consensus/ParagraphCard.js';
 import { roleAndState } from '../identity.js';
 import { ReportBanners } from '../report/Banners.js';
 import { EditorSheet } from '../report/EditorSheet.js';
+import { ExportMenu } from '../report/ExportMenu.js';
 import { MetadataPanel } from '../report/MetadataForm.js';
 import { PresenceBar } from '../report/PresenceBar.js';
+import { PrintNotes } from '../report/PrintNotes.js';
 import {
   BackLink,
   ReadOnlyBadge,
@@ -24,6 +26,7 @@ import {
 } from '../report/ReportHeader.js';
 import { StructureToolbar } from '../report/StructureToolbar.js';
 import { openReportScope, type ReportScope } from '../report/scope.js';
+import { WordCount } from '../report/WordCount.js';
 
 const EDIT_HELP =
   'Tab / Shift-Tab: sub-paragraph level · Escape, then Tab: leave the text · Ctrl-Alt-M: comment · Ctrl-B bold · Ctrl-I italic · Ctrl-Z undoes your own changes only';
@@ -69,7 +72,9 @@ function Report({ reportId, threadId }: { reportId: string; threadId: string | n
         <>
           <PresenceBar awareness={scope.session.awareness} />
           <ReadOnlyBadge live={scope.live} />
+          <WordCount editor={scope.editor} />
           <SaveStateIndicator live={scope.live} />
+          <ExportMenu reportId={reportId} live={scope.live} />
         </>
       }
       banner={<ReportBanners session={scope.session} live={scope.live} />}
@@ -85,6 +90,7 @@ function Report({ reportId, threadId }: { reportId: string; threadId: string | n
             />
             <StructureToolbar editor={scope.editor} editable={scope.live.editable.value} />
             <EditorSheet scope={scope} />
+            <PrintNotes editor={scope.editor} />
             <EditorHelp scope={scope} />
           </div>
           <div class="side-column">

@@ -53,6 +53,11 @@ export class EditorBridge {
     return this.viewSignal;
   }
 
+  /** The settled document (null until the editor exists). */
+  get doc(): ReadonlySignal<PMNode | null> {
+    return this.docSignal;
+  }
+
   /** The paragraph at the cursor (null outside paragraphs). */
   get cursorParagraph(): ReadonlySignal<string | null> {
     return this.cursor;

@@ -1,0 +1,35 @@
+/**
+ * The report's length against the UN limit (10,700 words, footnotes and headings included),
+ * live: counted from the settled document with the same outline and count the exports use.
+ */
+import { useComputed } from '@preact/signals';
+import { outlineFromDoc } from '../../../shared/outline.js';
+import { UN_WORD_LIMIT, wordCount } from '../../../shared/wordCount.js';
+import type { EditorBridge } from './editorBridge.js';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export function WordCount({
+  editor,
+  limit = UN_WORD_LIMIT,
+}: {
+  editor: EditorBridge;
+  limit?: number;
+}) {
+  const count = useComputed(() => {
+    const doc = editor.doc.value;
+    return doc ? wordCount(outlineFromDoc(doc), limit) : null;
+  });
+  const c = count.value;
+  if (!c) return null;
+  return (
+    <span
+      class={`word-count${c.over ? ' is-over' : ''}`}
+      data-testid="word-count"
+      data-words={c.words}
+      title={`Words, footnotes and headings included, against the UN limit of ${fmt(c.limit)} for texts not originating in the Secretariat${c.over ? ': over the limit (a waiver is needed)' : ''}`}
+    >
+      {`${fmt(c.words)} / ${fmt(c.limit)} words`}
+    </span>
+  );
+}
