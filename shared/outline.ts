@@ -15,6 +15,8 @@ export interface Run {
   /** A cited document symbol (A/70/174): exported as a reference, never as a bracket. */
   ref?: string;
   bracket?: true;
+  /** A tracked change (a comparison of two revisions): inserted or deleted text. */
+  change?: 'ins' | 'del';
 }
 
 /** A footnote reference (1-based, continuous through the document) or a line break. */
@@ -36,6 +38,10 @@ export interface Block {
   /** Sub-paragraph level, 0 for paragraphs and headings. */
   level: number;
   inlines: Inline[];
+  /** A tracked change of the whole block (inserted or deleted paragraph). */
+  change?: 'ins' | 'del';
+  /** The label with its tracked change (old number deleted, new one inserted). */
+  labelRuns?: Run[];
 }
 
 export interface Footnote {

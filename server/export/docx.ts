@@ -15,10 +15,12 @@ import {
   CommentRangeEnd,
   CommentRangeStart,
   CommentReference,
+  DeletedTextRun,
   Document,
   Footer,
   FootnoteReferenceRun,
   Header,
+  InsertedTextRun,
   LineRuleType,
   Packer,
   PageNumber,
@@ -54,8 +56,8 @@ export interface DocxOptions {
   statuses?: ReadonlyMap<string, { label: string; at: string }>;
   /** Time written into the file's properties: the only part that changes between two exports. */
   generatedAt: string;
-  /** Tracked changes: turns a run into w:ins / w:del children (track.ts). */
-  runChildren?: (run: Run, base: RunStyle) => ParagraphChild[];
+  /** Who made the tracked changes of a comparison (track.ts), and when (ISO). */
+  tracking?: { author: string; date: string };
 }
 
 /** Formatting of a run besides its own marks. */
@@ -136,6 +138,7 @@ export function italicLead(inlines: readonly Inline[]): Inline[] {
 class DocxWriter {
   private readonly g: Geometry;
   private readonly comments: Array<{ id: number; author: string; date: Date; text: string }> = [];
+  private changeId = 1;
 
   constructor(
     private readonly outline: Outline,
@@ -159,12 +162,51 @@ class DocxWriter {
       if ('footnote' in i) out.push(new FootnoteReferenceRun(i.footnote));
       else if ('lineBreak' in i) out.push(new TextRun({ break: 1 }));
       else {
-        const style = { ...this.runStyle(i), ...extra };
-        if (this.options.runChildren) out.push(...this.options.runChildren(i, style));
-        else out.push(new TextRun({ text: i.text, ...style }));
+        out.push(this.run(i, { ...this.runStyle(i), ...extra }));
       }
     }
     return out;
+  }
+
+  /** A run of text, as a tracked insertion or deletion when it is one. */
+  private run(r: Run, style: RunStyle): ParagraphChild {
+    return r.change
+      ? this.tracked(r.change, { text: r.text, ...style })
+      : new TextRun({ text: r.text, ...style });
+  }
+
+  private tracked(
+    change: 'ins' | 'del',
+    options: ConstructorParameters<typeof TextRun>[0] & object,
+  ) {
+    const by = {
+      id: this.changeId++,
+      ...(this.options.tracking ?? { author: 'Concord', date: this.options.generatedAt }),
+    };
+    return change === 'ins'
+      ? new InsertedTextRun({ ...options, ...by })
+      : new DeletedTextRun({ ...options, ...by });
+  }
+
+  /** The number and its tab, the number tracked when it changed, both when the block did. */
+  private label(block: Block, style: RunStyle): ParagraphChild[] {
+    const runs = block.labelRuns ?? (block.label ? [{ text: block.label }] : []);
+    if (runs.length === 0) return [];
+    const tab = { children: [new Tab()], ...style };
+    return [
+      ...runs.map((r) => this.run(r, style)),
+      block.change ? this.tracked(block.change, tab) : new TextRun(tab),
+    ];
+  }
+
+  /** A whole inserted or deleted block: its paragraph mark is tracked too. */
+  private mark(block: Block) {
+    if (!block.change) return {};
+    const by = {
+      id: this.changeId++,
+      ...(this.options.tracking ?? { author: 'Concord', date: this.options.generatedAt }),
+    };
+    return { run: block.change === 'ins' ? { insertion: by } : { deletion: by } };
   }
 
   /**
@@ -206,25 +248,28 @@ class DocxWriter {
           pageBreakBefore: pageBreak,
           alignment: issued ? AlignmentType.LEFT : AlignmentType.CENTER,
           spacing: this.spacing(),
-          children: [new TextRun({ text: block.label, bold: true, size: issued ? 28 : undefined })],
+          ...this.mark(block),
+          children: (block.labelRuns ?? [{ text: block.label }]).map((r) =>
+            this.run(r, { bold: true, size: issued ? 28 : undefined }),
+          ),
         }),
         new Paragraph({
           alignment: issued ? AlignmentType.LEFT : AlignmentType.CENTER,
           spacing: this.spacing(240),
+          ...this.mark(block),
           children: this.children(block.inlines, { bold: true }),
         }),
       ];
     }
     const size = issued ? (block.kind === 'chapter' ? 24 : 20) : undefined;
     const left = issued ? 1267 : 720;
-    const label = block.label
-      ? [new TextRun({ children: [block.label, new Tab()], bold: true, size })]
-      : [];
+    const label = this.label(block, { bold: true, size });
     return [
       new Paragraph({
         keepNext: true,
+        ...this.mark(block),
         spacing: { ...this.spacing(issued ? 120 : 0), before: issued ? 240 : 0 },
-        indent: block.label ? { left, hanging: issued ? left - CM : 720 } : undefined,
+        indent: label.length ? { left, hanging: issued ? left - CM : 720 } : undefined,
         tabStops: [{ type: TabStopType.LEFT, position: left }],
         children: [...label, ...this.children(block.inlines, { bold: true, size })],
       }),
@@ -239,9 +284,11 @@ class DocxWriter {
       issued && resolution && block.level === 0 ? italicLead(block.inlines) : block.inlines;
     const left = g.textLeft(block.level);
     const content = this.children(inlines);
-    if (!block.label) {
+    const label = this.label(block, {});
+    if (label.length === 0) {
       // Unnumbered (front matter, preambular): the first line indented like a number would be.
       return new Paragraph({
+        ...this.mark(block),
         spacing: this.spacing(),
         alignment: issued ? AlignmentType.BOTH : AlignmentType.LEFT,
         indent: { left: g.textLeft(0) - g.hanging, firstLine: g.hanging },
@@ -249,15 +296,12 @@ class DocxWriter {
       });
     }
     return new Paragraph({
+      ...this.mark(block),
       spacing: this.spacing(),
       alignment: issued ? AlignmentType.BOTH : AlignmentType.LEFT,
       indent: { left, hanging: g.hanging },
       tabStops: [{ type: TabStopType.LEFT, position: left }],
-      children: this.withStatus(
-        block,
-        [new TextRun({ children: [block.label, new Tab()] })],
-        content,
-      ),
+      children: this.withStatus(block, label, content),
     });
   }
 
@@ -346,9 +390,8 @@ class DocxWriter {
       alignment: issued ? AlignmentType.LEFT : AlignmentType.CENTER,
       indent: issued ? { left: 1267 } : undefined,
       spacing: { ...this.spacing(240) },
-      children: this.outline.title.map(
-        (r) =>
-          new TextRun({ text: r.text, bold: true, italics: r.em, size: issued ? 28 : undefined }),
+      children: this.outline.title.map((r) =>
+        this.run(r, { bold: true, italics: r.em, size: issued ? 28 : undefined }),
       ),
     });
   }

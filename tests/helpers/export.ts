@@ -134,6 +134,36 @@ export function sampleResolution(): Outline {
   };
 }
 
+/**
+ * Two versions of the sample report: paragraph 1 and footnote 1 reworded, a paragraph inserted
+ * after it (so later numbers move), a sub-paragraph deleted, the title changed.
+ */
+export function trackedPair(): { earlier: Outline; later: Outline } {
+  const earlier = sampleReport();
+  const later = sampleReport();
+  later.title = [t('Final report of the Open-ended Working Group')];
+  later.footnotes[0] = {
+    ...later.footnotes[0]!,
+    runs: [t('See '), t('A/70/174', { ref: 'A/70/174' }), t(' and A/76/135.')],
+  };
+  const at = later.blocks.findIndex((b) => b.id === 'p1');
+  later.blocks[at] = {
+    ...later.blocks[at]!,
+    inlines: [t('The Group met in Geneva.'), { footnote: 1 }],
+  };
+  later.blocks.splice(
+    at + 1,
+    0,
+    p('2.', 0, [t('It held '), t('five', { em: true }), t(' sessions.')], 'body', 'pnew'),
+  );
+  later.blocks = later.blocks.filter((b) => b.id !== 'p2ai');
+  for (const b of later.blocks) {
+    if (b.id === 'p2') b.label = '3.';
+    if (b.id === 'p3') b.label = '4.';
+  }
+  return { earlier, later };
+}
+
 /** Validates an AKN document against the OASIS schema; `output` is xmllint's message. */
 export function validateAkn(xml: string): { ok: boolean; output: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-akn-'));
@@ -266,5 +296,41 @@ export function paragraphStructure(xml: string): string[] {
     }
     out.push(`[${props.join(' ')}] ${text}`);
   }
+  return out;
+}
+
+/**
+ * The paragraphs' plain text of a document.xml (a tab as \t, a footnote reference as ^n), after
+ * accepting or rejecting every tracked change as Word does: accepting drops deletions and keeps
+ * insertions; rejecting the reverse; a paragraph whose mark was inserted (reject) or deleted
+ * (accept) joins the next one, so a whole tracked paragraph disappears.
+ */
+export function resolvedParagraphs(xml: string, how: 'accept' | 'reject' | 'none'): string[] {
+  const drop = how === 'accept' ? 'del' : how === 'reject' ? 'ins' : null;
+  const body = /<w:body>([\s\S]*)<\/w:body>/.exec(xml)?.[1] ?? xml;
+  const out: string[] = [];
+  let carry = '';
+  for (const m of body.matchAll(/<w:p\b[^>]*>([\s\S]*?)<\/w:p>/g)) {
+    let p = m[1]!;
+    const pPr = /<w:pPr>([\s\S]*?)<\/w:pPr>/.exec(p)?.[1] ?? '';
+    p = p.replace(/<w:pPr>[\s\S]*?<\/w:pPr>/, '');
+    if (drop) p = p.replace(new RegExp(`<w:${drop} [^>]*>[\\s\\S]*?</w:${drop}>`, 'g'), '');
+    p = p.replace(/<w:delText([^>]*)>/g, '<w:t$1>').replace(/<\/w:delText>/g, '</w:t>');
+    let text = carry;
+    for (const x of p.matchAll(
+      /<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:tab\/>|<w:footnoteReference w:id="(\d+)"\/>/g,
+    )) {
+      if (x[1] !== undefined) text += x[1];
+      else if (x[0] === '<w:tab/>') text += '\t';
+      else text += `^${x[2]}`;
+    }
+    const markDropped = drop !== null && new RegExp(`<w:rPr>[\\s\\S]*<w:${drop} `).test(pPr);
+    if (markDropped) carry = text;
+    else {
+      out.push(text);
+      carry = '';
+    }
+  }
+  if (carry) out.push(carry);
   return out;
 }

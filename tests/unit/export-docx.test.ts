@@ -97,7 +97,7 @@ describe('.docx export', () => {
     const doc = parts.get('word/document.xml')!.toString();
     assert.match(
       doc,
-      /<w:commentRangeStart w:id="0"\/><w:r><w:t[^>]*>1\.<\/w:t><w:tab\/><\/w:r><w:commentRangeEnd w:id="0"\/>/,
+      /<w:commentRangeStart w:id="0"\/><w:r><w:t[^>]*>1\.<\/w:t><\/w:r><w:r><w:tab\/><\/w:r><w:commentRangeEnd w:id="0"\/>/,
     );
     // The same statuses without the option: no comments.
     const clean = unzip(await docx(sampleReport(), { statuses }));
