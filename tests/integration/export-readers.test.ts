@@ -7,9 +7,17 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { toDocx } from '../../server/export/docx.js';
+import { trackedOutline } from '../../server/export/track.js';
 import type { Outline } from '../../shared/outline.js';
 import { wordCount } from '../../shared/wordCount.js';
-import { libreOfficeConvert, pdfText, sampleReport, sampleResolution } from '../helpers/export.js';
+import {
+  libreOfficeConvert,
+  pdfText,
+  sampleReport,
+  sampleResolution,
+  trackedPair,
+  unzip,
+} from '../helpers/export.js';
 
 const docx = (outline: Outline, layout: 'manuscript' | 'issued') =>
   toDocx(outline, {
@@ -49,6 +57,32 @@ before(async () => {
 });
 
 describe('LibreOffice reads the .docx exports', () => {
+  test('track changes: LibreOffice holds them as tracked insertions and deletions by the Chair', async () => {
+    const { earlier, later } = trackedPair();
+    const outline = trackedOutline(earlier, later);
+    const file = await toDocx(outline, {
+      layout: 'manuscript',
+      option: 'clean',
+      wordCount: wordCount(later),
+      generatedAt: '2026-12-07T10:00:00.000Z',
+      tracking: { author: 'Chair', date: '2021-03-10T00:00:00Z' },
+    });
+    const [odt] = libreOfficeConvert([file], 'odt');
+    const content = unzip(odt!).get('content.xml')!.toString();
+    const regions = [
+      ...content.matchAll(/<text:changed-region[\s\S]*?<\/text:changed-region>/g),
+    ].map((m) => m[0]);
+    const kinds = (k: string) => regions.filter((r) => r.includes(`<text:${k}>`));
+    assert.ok(kinds('insertion').length >= 3, `insertions in:\n${regions.join('\n')}`);
+    assert.ok(kinds('deletion').length >= 3, 'deletions');
+    for (const r of regions) {
+      assert.match(r, /<dc:creator>Chair<\/dc:creator>/);
+      assert.match(r, /<dc:date>2021-03-10(T00:00:00)?<\/dc:date>/);
+    }
+    // A deletion holds the earlier text: the removed sub-paragraph is there, marked deleted.
+    assert.ok(kinds('deletion').some((r) => r.includes('At the regional level;')));
+  });
+
   for (const layout of ['manuscript', 'issued'] as const) {
     test(`report, ${layout}: numbers, sub-paragraphs, footnotes and the annex`, () => {
       const lines = linesOf(texts[layout]);

@@ -102,7 +102,7 @@ describe('export over HTTP', () => {
     const parts = unzip(Buffer.from(await res.arrayBuffer()));
     assert.match(parts.get('word/comments.xml')!.toString(), /Paragraph 1\.: Under discussion/);
     const structure = paragraphStructure(parts.get('word/document.xml')!.toString());
-    assert.ok(structure.some((l) => l.includes('**VII.\\t****Conclusions and recommendations')));
+    assert.ok(structure.some((l) => l.includes('**VII.**\\t**Conclusions and recommendations')));
     assert.ok(structure.some((l) => l.includes('General Assembly')));
   });
 
