@@ -33,6 +33,7 @@ const BAD: Record<string, string[]> = {
   CONCORD_COMPACT_EVERY: ['0', 'often', '1000001'],
   CONCORD_SHUTDOWN_TIMEOUT_MS: ['99', '1.5', '600001'],
   CONCORD_CLIENT_DIR: [' '],
+  CONCORD_SOURCE_MAPS: ['yes', 'ON', 'true'],
   CONCORD_PUBLIC_URL: ['not a url', 'ftp://concord.example.org', 'concord.example.org'],
   CONCORD_ALLOWED_ORIGINS: [
     'http://a.example/path',

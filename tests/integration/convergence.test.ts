@@ -126,7 +126,11 @@ describe('protocol convergence (8 stock y-websocket clients, random edits and re
       for (let i = 0; i < CLIENTS; i++) clients.push(connectClient(server, report.id, {}, local));
       await waitFor(() => clients.every(isLive), 'every client to sync', 20_000);
       const initialIds = paragraphIds(clients[0]!.doc);
-      assert.equal(initialIds.length, 7, 'the GGE template has one paragraph per chapter');
+      assert.equal(
+        initialIds.length,
+        10,
+        'the GGE template: one paragraph per front-matter block, per chapter and in its annex',
+      );
 
       let disconnects = 0;
       let edits = 0;
