@@ -126,7 +126,7 @@ test('Escape then Tab leaves the text (announced); Tab alone still indents', {
   assert.equal(await page.evaluate(inText), true, 'Tab alone left the text');
   await pollPage(
     page,
-    `document.querySelectorAll('.ProseMirror .para')[1].dataset.level`,
+    `document.querySelectorAll('.ProseMirror .chapter .para')[1].dataset.level`,
     (l) => l !== before,
     'Tab to indent',
   );

@@ -72,9 +72,7 @@ function Report({ reportId, threadId }: { reportId: string; threadId: string | n
         <>
           <PresenceBar awareness={scope.session.awareness} />
           <ReadOnlyBadge live={scope.live} />
-          <WordCount editor={scope.editor} />
           <SaveStateIndicator live={scope.live} />
-          <ExportMenu reportId={reportId} live={scope.live} />
         </>
       }
       banner={<ReportBanners session={scope.session} live={scope.live} />}
@@ -82,6 +80,11 @@ function Report({ reportId, threadId }: { reportId: string; threadId: string | n
       <div class="page editor-page has-comments">
         <div class="editor-columns">
           <div class="editor-column">
+            {/* Over the text, not in the header: the header row keeps its room for the title. */}
+            <div class="report-tools">
+              <WordCount editor={scope.editor} />
+              <ExportMenu reportId={reportId} live={scope.live} />
+            </div>
             <MetadataPanel reportId={reportId} store={scope.session.metadata} live={scope.live} />
             <ConsensusToolbar
               state={scope.consensus}
