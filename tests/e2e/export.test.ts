@@ -25,7 +25,8 @@ test('word count, Export menu download, print preview without chrome; observers 
   const words = async () => Number(await count.getAttribute('data-words'));
   await count.waitFor({ timeout: E2E_TIMEOUT });
   const before = await words();
-  await page.locator('.ProseMirror .para').first().click();
+  // Chapter I's first paragraph (numbered 1.), not the front matter's (unnumbered).
+  await page.locator('.ProseMirror section.chapter .para').first().click();
   await page.keyboard.type('States should cooperate in good faith');
   await waitFor(async () => (await words()) === before + 6, 'the live word count', E2E_TIMEOUT);
   assert.match((await count.textContent()) ?? '', /\/ 10,700 words$/);
@@ -58,7 +59,17 @@ test('word count, Export menu download, print preview without chrome; observers 
     text.some((l) => /^VII\. Conclusions and recommendations for future work$/.test(l)),
     all,
   );
-  for (const chrome of ['← Reports', 'Export', 'words', 'Saved', 'Tab / Shift-Tab', 'Concord'])
+  for (const chrome of [
+    '← Reports',
+    'Export',
+    'words',
+    'Saved',
+    'Tab / Shift-Tab',
+    'Concord',
+    'Edit details',
+    'Add footnote',
+    'Add front matter',
+  ])
     assert.ok(!all.includes(chrome), `"${chrome}" printed:\n${all}`);
   await page.emulateMedia({ media: 'screen' });
 

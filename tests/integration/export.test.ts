@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, mock, test } from 'node:test';
+import * as Y from 'yjs';
 import { auditEvents, closeAll, waitFor } from '../helpers/auth.js';
 import {
   Cleanup,
@@ -12,7 +13,6 @@ import {
   connectClient,
   isLive,
   newParagraph,
-  paragraphIds,
   serverDoc,
 } from '../helpers/clients.js';
 import { setStatus } from '../helpers/consensus.js';
@@ -87,8 +87,13 @@ describe('export over HTTP', () => {
   });
 
   test('.docx, issued layout, statuses as margin notes: type, name, the status in comments.xml', async () => {
-    const [pid] = paragraphIds(await serverDoc(server, reportId));
-    await setStatus(server, reportId, pid!, 'under_discussion');
+    // Chapter I's first paragraph (numbered 1.), not the front matter's first (unnumbered).
+    const [chapterOne] = chapters(await serverDoc(server, reportId));
+    const [first] = chapterOne!.createTreeWalker(
+      (n) => n instanceof Y.XmlElement && n.nodeName === 'paragraph',
+    );
+    const pid = String((first as Y.XmlElement).getAttribute('id'));
+    await setStatus(server, reportId, pid, 'under_discussion');
     const res = await server.request('GET', exportUrl('format=docx&layout=issued&options=status'));
     assert.equal(res.status, 200);
     assert.equal(
