@@ -6,12 +6,27 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import * as Y from 'yjs';
 import { numberNodes } from '../../shared/numbering.js';
 import { REPORT_FRAGMENT, schema } from '../../shared/schema.js';
 import { type TestServer, waitFor } from '../helpers/server.js';
 import { E2E_TIMEOUT, openAs, startBrowserTest } from './people.js';
+
+/**
+ * Waits until the caret is inside `selector` and the editor has seen it (a frame later, after
+ * its selectionchange): keys pressed sooner act on the old selection on a loaded machine.
+ */
+async function caretIn(page: Page, selector: string) {
+  // Page code as text: this file is type-checked without the DOM library.
+  await page.waitForFunction(
+    `(() => { const n = getSelection()?.anchorNode;
+      const el = n && (n.nodeType === 1 ? n : n.parentElement);
+      return !!el?.closest(${JSON.stringify(selector)}); })()`,
+  );
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))');
+}
 
 async function stored(server: TestServer, reportId: string) {
   const s = await server.app.storage.loadDocument(reportId);
@@ -45,6 +60,7 @@ test('a footnote is added at the caret, numbered, and renumbered by an earlier o
 
   // A second footnote, earlier in the text: it becomes 1, the first becomes 2.
   await first.click({ position: { x: 60, y: 8 } });
+  await caretIn(page, '.ProseMirror .chapter .para');
   await page.keyboard.press('Home');
   await page.getByTestId('footnote-text').fill('Earlier note.');
   await page.getByTestId('add-footnote').click();
@@ -100,6 +116,7 @@ test('a GA resolution: preambular paragraphs unnumbered with an italic lead, ope
   await preambular.first().waitFor({ timeout: E2E_TIMEOUT });
 
   await preambular.first().click();
+  await caretIn(page, '.ProseMirror .preamble .para');
   await page.keyboard.press('Control+i');
   await page.keyboard.type('Recalling');
   await page.keyboard.press('Control+i');
@@ -111,6 +128,7 @@ test('a GA resolution: preambular paragraphs unnumbered with an italic lead, ope
   await page.keyboard.type(' the report of the Group,');
 
   await operative.first().click();
+  await caretIn(page, '.ProseMirror .operative .para');
   await page.keyboard.press('Control+i');
   await page.keyboard.type('Welcomes');
   await page.keyboard.press('Control+i');
