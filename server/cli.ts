@@ -80,7 +80,7 @@ export function printable(text: string): string {
   );
 }
 
-/** The same check as the HTTP routes (emailSchema in server/http/auth-routes.ts). */
+/** The same check as the HTTP routes (Email in shared/routes/auth.ts). */
 function emailOf(f: Map<string, string>): string {
   const email = need(f, 'email');
   if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254)

@@ -1,4 +1,4 @@
-/** Shapes of the HTTP API, shared by the server's schemas and the client's calls. */
+/** Shapes of the HTTP API's answers; what the routes accept is in shared/routes/<domain>.ts. */
 import type { Role } from './roles.js';
 import type { TemplateId } from './templates.js';
 
@@ -15,20 +15,10 @@ export interface ReportSummary {
   updatedAt: string;
 }
 
-export interface CreateReportRequest {
-  title: string;
-  template: TemplateId;
-  groupId: string;
-}
-
 /** GET /api/me (also the answer to login, setup and invitation acceptance). */
 export interface Me {
   user: { id: string; email: string; displayName: string; color: string };
   groups: Array<{ id: string; name: string; role: Role; represents: string | null }>;
-}
-
-export interface RenameReportRequest {
-  title: string;
 }
 
 /** Every error the API returns has this shape (with the HTTP status). */

@@ -44,9 +44,6 @@ export const STATUS_SHORT: Readonly<Record<ParagraphStatus, string>> = {
   deleted_by_agreement: 'deleted',
 };
 
-/** The working states: the secretariat may move a paragraph between these. */
-const WORKING: readonly ParagraphStatus[] = ['draft', 'under_discussion', 'bracketed', 'deferred'];
-
 /** Statuses that declare agreement (set by the chair only, never with brackets in the text). */
 export const AGREEMENT_STATUSES: ReadonlySet<ParagraphStatus> = new Set([
   'agreed_ad_ref',
@@ -120,10 +117,6 @@ export const STATUS_TRANSITIONS: Readonly<
   deleted_by_agreement: { under_discussion: 'declareAgreement' },
 };
 
-export function isParagraphStatus(x: unknown): x is ParagraphStatus {
-  return typeof x === 'string' && (PARAGRAPH_STATUSES as readonly string[]).includes(x);
-}
-
 /** The matrix action a transition needs, or null when the transition is not allowed. */
 export function transitionAction(from: ParagraphStatus, to: ParagraphStatus): Action | null {
   return STATUS_TRANSITIONS[from][to] ?? null;
@@ -132,10 +125,6 @@ export function transitionAction(from: ParagraphStatus, to: ParagraphStatus): Ac
 /** A transition out of a locked or agreed status: reopening, which needs a reason. */
 export function isReopening(from: ParagraphStatus, to: ParagraphStatus): boolean {
   return AGREEMENT_STATUSES.has(from) && !AGREEMENT_STATUSES.has(to);
-}
-
-export function isWorkingStatus(s: ParagraphStatus): boolean {
-  return WORKING.includes(s);
 }
 
 /** Longest status note, silence statement or position explanation, in characters. */
@@ -158,10 +147,6 @@ export const POSITION_LABELS: Readonly<Record<Position, string>> = {
   reservation: 'Reservation',
   consulting_capital: 'Consulting capital',
 };
-
-export function isPosition(x: unknown): x is Position {
-  return typeof x === 'string' && (POSITIONS as readonly string[]).includes(x);
-}
 
 /**
  * When is a paragraph ripe for agreement? `no-objection`: no State says "cannot accept";
@@ -402,18 +387,6 @@ export interface ParagraphHistoryResponse {
   positions: PositionChange[];
 }
 
-/** POST /api/reports/:id/paragraphs/:pid/status */
-export interface SetStatusRequest {
-  status: ParagraphStatus;
-  note?: string;
-}
-
-/** POST /api/reports/:id/paragraphs/:pid/position */
-export interface RecordPositionRequest {
-  position: Position;
-  explanation?: string;
-}
-
 /** Answer of POST …/status: the paragraph's status now (as it was, when it already had it). */
 export interface SetStatusResponse {
   status: StatusView;
@@ -428,18 +401,6 @@ export interface RecordPositionResponse {
 /** Answer of POST /api/reports/:id/silences (201), /api/silences/:sid/break and …/cancel. */
 export interface SilenceResponse {
   silence: SilenceView;
-}
-
-/** POST /api/reports/:id/silences */
-export interface StartSilenceRequest {
-  paragraphIds: string[];
-  deadline: string;
-  timeZone: string;
-}
-
-/** POST /api/silences/:sid/break */
-export interface BreakSilenceRequest {
-  statement: string;
 }
 
 /** The sync-channel notice text for a refused edit of locked text (Notice message, 101). */

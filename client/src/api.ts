@@ -1,14 +1,16 @@
 /** The HTTP API as the browser calls it (shapes in shared/api.ts). */
 
-import type {
-  ApiError,
-  CreateReportRequest,
-  Me,
-  RenameReportRequest,
-  ReportSummary,
-} from '../../shared/api.js';
+import type { ApiError, Me, ReportSummary } from '../../shared/api.js';
 import type { DocumentMetadata, MetadataView } from '../../shared/metadata.js';
 import type { Role } from '../../shared/roles.js';
+import type {
+  AcceptInvitationRequest,
+  LoginRequest,
+  PasswordChangeRequest,
+  SetupRequest,
+} from '../../shared/routes/auth.js';
+import type { MemberRoleRequest } from '../../shared/routes/groups.js';
+import type { CreateReportRequest, RenameReportRequest } from '../../shared/routes/reports.js';
 
 export type { Me } from '../../shared/api.js';
 
@@ -132,7 +134,8 @@ export async function getMe(): Promise<Me | null> {
 }
 
 export function login(email: string, password: string): Promise<Me> {
-  return request<Me>('POST', '/api/login', { email, password }, { expect401: true });
+  const body: LoginRequest = { email, password };
+  return request<Me>('POST', '/api/login', body, { expect401: true });
 }
 
 export async function logout(): Promise<void> {
@@ -140,7 +143,8 @@ export async function logout(): Promise<void> {
 }
 
 export async function changePassword(current: string, next: string): Promise<void> {
-  await request<null>('POST', '/api/password', { current, next });
+  const body: PasswordChangeRequest = { current, next };
+  await request<null>('POST', '/api/password', body);
 }
 
 /** Password length limits (GET /api/password-policy); the server checks them again. */
@@ -154,13 +158,7 @@ export function getSetupNeeded(): Promise<{ needed: boolean }> {
   return request<{ needed: boolean }>('GET', '/api/setup', undefined, { expect401: true });
 }
 
-export interface SetupRequest {
-  token: string;
-  email: string;
-  displayName: string;
-  password: string;
-  groupName: string;
-}
+export type { SetupRequest } from '../../shared/routes/auth.js';
 
 export function setup(body: SetupRequest): Promise<Me> {
   return request<Me>('POST', '/api/setup', body, { expect401: true });
@@ -180,10 +178,7 @@ export function getInvitation(token: string): Promise<Invitation> {
   });
 }
 
-export function acceptInvitation(
-  token: string,
-  body: { email: string; displayName: string; password: string },
-): Promise<Me> {
+export function acceptInvitation(token: string, body: AcceptInvitationRequest): Promise<Me> {
   return request<Me>('POST', `/api/invitations/${enc(token)}/accept`, body, { expect401: true });
 }
 
@@ -221,10 +216,8 @@ export function createInvitation(
   role: Role,
   represents: string | null,
 ): Promise<CreatedInvitation> {
-  return request<CreatedInvitation>('POST', `/api/groups/${enc(groupId)}/invitations`, {
-    role,
-    represents,
-  });
+  const body: MemberRoleRequest = { role, represents };
+  return request<CreatedInvitation>('POST', `/api/groups/${enc(groupId)}/invitations`, body);
 }
 
 export async function updateMember(
@@ -233,9 +226,10 @@ export async function updateMember(
   role: Role,
   represents: string | null,
 ): Promise<{ userId: string; role: Role; represents: string | null }> {
+  const body: MemberRoleRequest = { role, represents };
   const data = await request<{
     member: { userId: string; role: Role; represents: string | null };
-  }>('PATCH', `/api/groups/${enc(groupId)}/members/${enc(userId)}`, { role, represents });
+  }>('PATCH', `/api/groups/${enc(groupId)}/members/${enc(userId)}`, body);
   return data.member;
 }
 

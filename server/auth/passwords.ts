@@ -11,8 +11,7 @@ export const ARGON2_PARAMS = {
   parallelism: 1,
 };
 
-export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 256;
+export { PASSWORD_MAX, PASSWORD_MIN } from '../../shared/routes/auth.js';
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_PARAMS);

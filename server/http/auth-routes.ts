@@ -1,9 +1,16 @@
 /** Login, logout, who am I, password change, first-start setup, invitation acceptance. */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Me } from '../../shared/api.js';
-import { LINE_PATTERN } from '../../shared/input.js';
 import { presenceColor } from '../../shared/presence.js';
 import { CloseCode } from '../../shared/protocol.js';
+import {
+  AcceptInvitationRequest,
+  InvitationParams,
+  LoginRequest,
+  PasswordChangeRequest,
+  SetupRequest,
+} from '../../shared/routes/auth.js';
 import {
   ARGON2_PARAMS,
   hashPassword,
@@ -17,24 +24,6 @@ import { hashToken, newId } from '../auth/tokens.js';
 import { ConflictError, type UserRecord } from '../storage/types.js';
 
 const WINDOW_MS = LOGIN_WINDOW_MS;
-
-export const emailSchema = {
-  type: 'string',
-  minLength: 3,
-  maxLength: 254,
-  pattern: '^[^\\s@]+@[^\\s@]+$',
-} as const;
-export const nameSchema = {
-  type: 'string',
-  minLength: 1,
-  maxLength: 120,
-  pattern: LINE_PATTERN,
-} as const;
-export const passwordSchema = {
-  type: 'string',
-  minLength: PASSWORD_MIN,
-  maxLength: PASSWORD_MAX,
-} as const;
 
 export function requireLogin(req: FastifyRequest): NonNullable<FastifyRequest['auth']> {
   if (!req.auth) throw new HttpError(401, 'Log in to continue.');
@@ -68,7 +57,7 @@ export function conflictToHttp(err: unknown): never {
   throw err;
 }
 
-export async function authRoutes(app: FastifyInstance): Promise<void> {
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, sessions, config } = app;
   const perAccount = app.loginFailures;
   const perAddress = app.createRateLimit({
@@ -124,60 +113,44 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     };
   }
 
-  app.post<{ Body: { email: string; password: string } }>(
-    '/api/login',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['email', 'password'],
-          additionalProperties: false,
-          properties: {
-            email: { type: 'string', maxLength: 254 },
-            password: { type: 'string', maxLength: PASSWORD_MAX },
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      const email = req.body.email.trim().toLowerCase();
-      // Both limits are taken before the password check: parallel attempts are counted first.
-      const address = await perAddress(req);
-      if (!address.isAllowed && address.isExceeded) {
-        reply.header('retry-after', String(Math.max(1, address.ttlInSeconds)));
-        await auditRefused(req, 'login.throttled', { address: address.key });
-        throw new HttpError(
-          429,
-          `Too many login attempts from this address. ${retryText(Math.max(1, address.ttlInSeconds) * 1000)}.`,
-        );
-      }
-      const wait = perAccount.reserve(email);
-      if (wait > 0) {
-        reply.header('retry-after', String(Math.ceil(wait / 1000)));
-        await auditRefused(req, 'login.throttled', { account: email });
-        throw new HttpError(
-          429,
-          `Too many failed logins for this account. ${retryText(wait)}, or ask a chair of your group to unlock it.`,
-        );
-      }
-      const user = await storage.getUserByEmail(email);
-      const ok = await verifyPassword(user?.passwordHash ?? null, req.body.password);
-      if (!user || !ok) {
-        await auditRefused(req, 'login.failure', { account: email });
-        throw new HttpError(401, 'Email or password is incorrect.');
-      }
-      perAccount.clear(email);
-      await startSession(reply, user.id);
-      await storage.appendAudit(
-        app.auditEvent(
-          req,
-          { action: 'login.success', groupId: null, target: user.id, detail: null },
-          user,
-        ),
+  app.post('/api/login', { schema: { body: LoginRequest } }, async (req, reply) => {
+    const email = req.body.email.trim().toLowerCase();
+    // Both limits are taken before the password check: parallel attempts are counted first.
+    const address = await perAddress(req);
+    if (!address.isAllowed && address.isExceeded) {
+      reply.header('retry-after', String(Math.max(1, address.ttlInSeconds)));
+      await auditRefused(req, 'login.throttled', { address: address.key });
+      throw new HttpError(
+        429,
+        `Too many login attempts from this address. ${retryText(Math.max(1, address.ttlInSeconds) * 1000)}.`,
       );
-      return me(user.id);
-    },
-  );
+    }
+    const wait = perAccount.reserve(email);
+    if (wait > 0) {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      await auditRefused(req, 'login.throttled', { account: email });
+      throw new HttpError(
+        429,
+        `Too many failed logins for this account. ${retryText(wait)}, or ask a chair of your group to unlock it.`,
+      );
+    }
+    const user = await storage.getUserByEmail(email);
+    const ok = await verifyPassword(user?.passwordHash ?? null, req.body.password);
+    if (!user || !ok) {
+      await auditRefused(req, 'login.failure', { account: email });
+      throw new HttpError(401, 'Email or password is incorrect.');
+    }
+    perAccount.clear(email);
+    await startSession(reply, user.id);
+    await storage.appendAudit(
+      app.auditEvent(
+        req,
+        { action: 'login.success', groupId: null, target: user.id, detail: null },
+        user,
+      ),
+    );
+    return me(user.id);
+  });
 
   app.post('/api/logout', async (req, reply) => {
     const auth = req.auth;
@@ -213,101 +186,58 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.post<{ Body: { current: string; next: string } }>(
-    '/api/password',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['current', 'next'],
-          additionalProperties: false,
-          properties: {
-            current: { type: 'string', maxLength: PASSWORD_MAX },
-            next: passwordSchema,
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      const auth = requireLogin(req);
-      if (!(await verifyPassword(auth.user.passwordHash, req.body.current))) {
-        throw new HttpError(403, 'The current password is incorrect.');
-      }
-      await storage.setPassword(
-        auth.user.id,
-        await hashPassword(req.body.next),
-        auth.session.tokenHash,
-        app.auditEvent(req, {
-          action: 'password.change',
-          groupId: null,
-          target: auth.user.id,
-          detail: null,
-        }),
-      );
-      app.peers.closeUserExceptSession(
-        auth.user.id,
-        auth.session.tokenHash,
-        CloseCode.SessionEnded,
-        'password changed',
-      );
-      return reply.code(204).send();
-    },
-  );
+  app.post('/api/password', { schema: { body: PasswordChangeRequest } }, async (req, reply) => {
+    const auth = requireLogin(req);
+    if (!(await verifyPassword(auth.user.passwordHash, req.body.current))) {
+      throw new HttpError(403, 'The current password is incorrect.');
+    }
+    await storage.setPassword(
+      auth.user.id,
+      await hashPassword(req.body.next),
+      auth.session.tokenHash,
+      app.auditEvent(req, {
+        action: 'password.change',
+        groupId: null,
+        target: auth.user.id,
+        detail: null,
+      }),
+    );
+    app.peers.closeUserExceptSession(
+      auth.user.id,
+      auth.session.tokenHash,
+      CloseCode.SessionEnded,
+      'password changed',
+    );
+    return reply.code(204).send();
+  });
 
   app.get('/api/setup', async () => ({ needed: (await storage.countUsers()) === 0 }));
 
-  app.post<{
-    Body: {
-      token: string;
-      email: string;
-      displayName: string;
-      password: string;
-      groupName: string;
-    };
-  }>(
-    '/api/setup',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['token', 'email', 'displayName', 'password', 'groupName'],
-          additionalProperties: false,
-          properties: {
-            token: { type: 'string', maxLength: 200 },
-            email: emailSchema,
-            displayName: nameSchema,
-            password: passwordSchema,
-            groupName: nameSchema,
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      if (!app.setup.check(req.body.token))
-        throw new HttpError(
-          403,
-          'This setup link is not valid (it is printed once, at the first start).',
-        );
-      const user = await newUser(req.body.email, req.body.displayName, req.body.password);
-      const group = { id: newId('g'), name: req.body.groupName.trim(), createdAt: user.createdAt };
-      await storage
-        .setupFirstChair(
+  app.post('/api/setup', { schema: { body: SetupRequest } }, async (req, reply) => {
+    if (!app.setup.check(req.body.token))
+      throw new HttpError(
+        403,
+        'This setup link is not valid (it is printed once, at the first start).',
+      );
+    const user = await newUser(req.body.email, req.body.displayName, req.body.password);
+    const group = { id: newId('g'), name: req.body.groupName.trim(), createdAt: user.createdAt };
+    await storage
+      .setupFirstChair(
+        user,
+        group,
+        app.auditEvent(
+          req,
+          { action: 'setup', groupId: group.id, target: user.id, detail: { group: group.name } },
           user,
-          group,
-          app.auditEvent(
-            req,
-            { action: 'setup', groupId: group.id, target: user.id, detail: { group: group.name } },
-            user,
-          ),
-        )
-        .catch(conflictToHttp);
-      app.setup.consume();
-      await startSession(reply, user.id);
-      return reply.code(201).send(await me(user.id));
-    },
-  );
+        ),
+      )
+      .catch(conflictToHttp);
+    app.setup.consume();
+    await startSession(reply, user.id);
+    return reply.code(201).send(await me(user.id));
+  });
 
-  app.get<{ Params: { token: string } }>('/api/invitations/:token', async (req) => {
+  app.get('/api/invitations/:token', { schema: { params: InvitationParams } }, async (req) => {
     const inv = await storage.getInvitation(hashToken(req.params.token));
     if (!inv) throw new HttpError(404, 'This invitation link is not valid.');
     const group = await storage.getGroup(inv.groupId);
@@ -322,21 +252,9 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.post<{
-    Params: { token: string };
-    Body: { email: string; displayName: string; password: string };
-  }>(
+  app.post(
     '/api/invitations/:token/accept',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['email', 'displayName', 'password'],
-          additionalProperties: false,
-          properties: { email: emailSchema, displayName: nameSchema, password: passwordSchema },
-        },
-      },
-    },
+    { schema: { params: InvitationParams, body: AcceptInvitationRequest } },
     async (req, reply) => {
       const tokenHash = hashToken(req.params.token);
       const inv = await storage.getInvitation(tokenHash);
@@ -374,4 +292,4 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     max: PASSWORD_MAX,
     kdf: `argon2id m=${ARGON2_PARAMS.memoryCost} KiB t=${ARGON2_PARAMS.timeCost} p=${ARGON2_PARAMS.parallelism}`,
   }));
-}
+};

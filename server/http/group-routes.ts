@@ -1,30 +1,18 @@
 /** A group: its members, invitations, audit log. Every route asks the policy first. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { MAYBE_BLANK_LINE_PATTERN } from '../../shared/input.js';
 import { CloseCode } from '../../shared/protocol.js';
-import { type Action, ROLES, type Role, representsFor } from '../../shared/roles.js';
+import { type Action, type Role, representsFor } from '../../shared/roles.js';
+import {
+  AuditQuery,
+  GroupParams,
+  MemberParams,
+  MemberRoleRequest,
+} from '../../shared/routes/groups.js';
 import { authorize, can, HttpError } from '../auth/policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import type { AuditRecord, MemberRecord } from '../storage/types.js';
 import { conflictToHttp, requireLogin } from './auth-routes.js';
-
-export const GROUP_ID_PATTERN = '^g_[A-Za-z0-9_-]{16}$';
-const groupParams = {
-  type: 'object',
-  required: ['gid'],
-  properties: { gid: { type: 'string', pattern: GROUP_ID_PATTERN } },
-} as const;
-const memberParams = {
-  type: 'object',
-  required: ['gid', 'uid'],
-  properties: { gid: groupParams.properties.gid, uid: { type: 'string', maxLength: 40 } },
-} as const;
-// Blank means none (representsFor); anything else is one line of text.
-const representsSchema = {
-  type: ['string', 'null'],
-  maxLength: 120,
-  pattern: MAYBE_BLANK_LINE_PATTERN,
-} as const;
 
 /** The caller's membership in a group, checked for `action`; 404 for non-members (no probing). */
 export async function memberFor(
@@ -66,41 +54,27 @@ export function auditCsv(rows: AuditRecord[]): string {
   );
 }
 
-export async function groupRoutes(app: FastifyInstance): Promise<void> {
+export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, config } = app;
 
-  app.get<{ Params: { gid: string } }>(
-    '/api/groups/:gid',
-    { schema: { params: groupParams } },
-    async (req) => {
-      const me = await memberFor(app, req, req.params.gid, 'read');
-      const group = await storage.getGroup(req.params.gid);
-      const canManage = can(me, 'manageMembers');
-      const members = (await storage.listMembers(req.params.gid)).map((m) => ({
-        userId: m.userId,
-        displayName: m.displayName,
-        role: m.role,
-        represents: m.represents,
-        // Email addresses are for those who manage members.
-        ...(canManage ? { email: m.email } : {}),
-      }));
-      return { group, me: { role: me.role, represents: me.represents }, members };
-    },
-  );
+  app.get('/api/groups/:gid', { schema: { params: GroupParams } }, async (req) => {
+    const me = await memberFor(app, req, req.params.gid, 'read');
+    const group = await storage.getGroup(req.params.gid);
+    const canManage = can(me, 'manageMembers');
+    const members = (await storage.listMembers(req.params.gid)).map((m) => ({
+      userId: m.userId,
+      displayName: m.displayName,
+      role: m.role,
+      represents: m.represents,
+      // Email addresses are for those who manage members.
+      ...(canManage ? { email: m.email } : {}),
+    }));
+    return { group, me: { role: me.role, represents: me.represents }, members };
+  });
 
-  app.post<{ Params: { gid: string }; Body: { role: Role; represents?: string | null } }>(
+  app.post(
     '/api/groups/:gid/invitations',
-    {
-      schema: {
-        params: groupParams,
-        body: {
-          type: 'object',
-          required: ['role'],
-          additionalProperties: false,
-          properties: { role: { type: 'string', enum: [...ROLES] }, represents: representsSchema },
-        },
-      },
-    },
+    { schema: { params: GroupParams, body: MemberRoleRequest } },
     async (req, reply) => {
       const me = await memberFor(app, req, req.params.gid, 'manageMembers');
       if (req.body.role === 'chair' && !can(me, 'manageChairs'))
@@ -138,22 +112,9 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.patch<{
-    Params: { gid: string; uid: string };
-    Body: { role: Role; represents?: string | null };
-  }>(
+  app.patch(
     '/api/groups/:gid/members/:uid',
-    {
-      schema: {
-        params: memberParams,
-        body: {
-          type: 'object',
-          required: ['role'],
-          additionalProperties: false,
-          properties: { role: { type: 'string', enum: [...ROLES] }, represents: representsSchema },
-        },
-      },
-    },
+    { schema: { params: MemberParams, body: MemberRoleRequest } },
     async (req) => {
       const me = await memberFor(app, req, req.params.gid, 'manageMembers');
       const target = await storage.getMembership(req.params.gid, req.params.uid);
@@ -194,9 +155,9 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
    * A chair unlocks a member whose failed logins locked their account (the real owner locked
    * out with everyone else). Audited; 204 whether or not it was locked.
    */
-  app.post<{ Params: { gid: string; uid: string } }>(
+  app.post(
     '/api/groups/:gid/members/:uid/unlock',
-    { schema: { params: memberParams } },
+    { schema: { params: MemberParams } },
     async (req, reply) => {
       await memberFor(app, req, req.params.gid, 'unlockAccount');
       const target = await storage.getMembership(req.params.gid, req.params.uid);
@@ -216,13 +177,9 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.delete<{ Params: { gid: string; uid: string } }>(
+  app.delete(
     '/api/groups/:gid/members/:uid',
-    {
-      schema: {
-        params: memberParams,
-      },
-    },
+    { schema: { params: MemberParams } },
     async (req, reply) => {
       const me = await memberFor(app, req, req.params.gid, 'manageMembers');
       const target = await storage.getMembership(req.params.gid, req.params.uid);
@@ -251,26 +208,9 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{
-    Params: { gid: string };
-    Querystring: { format?: 'json' | 'csv'; limit?: string; before?: string };
-  }>(
+  app.get(
     '/api/groups/:gid/audit',
-    {
-      schema: {
-        params: groupParams,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            format: { type: 'string', enum: ['json', 'csv'] },
-            // Query values are strings (bodies are not coerced, so neither are these).
-            limit: { type: 'string', pattern: '^(100000|[1-9][0-9]{0,4})$' },
-            before: { type: 'string', pattern: '^[1-9][0-9]{0,15}$' },
-          },
-        },
-      },
-    },
+    { schema: { params: GroupParams, querystring: AuditQuery } },
     async (req, reply) => {
       await memberFor(app, req, req.params.gid, 'viewAudit');
       const rows = await storage.listAudit(req.params.gid, {
@@ -288,4 +228,4 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
       return { events: rows };
     },
   );
-}
+};

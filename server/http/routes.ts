@@ -1,32 +1,18 @@
 /** The reports API: list, create (from a template), read, rename. Schema-first: bad input is a 400. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ReportSummary } from '../../shared/api.js';
-import { REPORT_TITLE_MAX } from '../../shared/api.js';
-import { LINE_PATTERN } from '../../shared/input.js';
-import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
-import { TEMPLATE_IDS, TEMPLATES, type TemplateId } from '../../shared/templates.js';
+import { ReportParams } from '../../shared/routes/common.js';
+import { CreateReportRequest, RenameReportRequest } from '../../shared/routes/reports.js';
+import { TEMPLATES } from '../../shared/templates.js';
 import { can, HttpError } from '../auth/policy.js';
 import { newReportId, templateUpdate } from '../reports.js';
 import type { ReportRecord } from '../storage/types.js';
 import { requireLogin } from './auth-routes.js';
-import { GROUP_ID_PATTERN, memberFor } from './group-routes.js';
-
-const title = {
-  type: 'string',
-  minLength: 1,
-  maxLength: REPORT_TITLE_MAX,
-  pattern: LINE_PATTERN,
-} as const;
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', pattern: REPORT_ID_PATTERN } },
-} as const;
+import { memberFor } from './group-routes.js';
 
 const present = (r: ReportRecord): ReportSummary => ({ ...r });
 
-export async function reportRoutes(app: FastifyInstance): Promise<void> {
+export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage } = app;
 
   /** The report and the caller's membership in its group, checked for `action`. 404 for strangers. */
@@ -63,69 +49,38 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.post<{ Body: { title: string; template: TemplateId; groupId: string } }>(
-    '/api/reports',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['title', 'template', 'groupId'],
-          additionalProperties: false,
-          properties: {
-            title,
-            template: { type: 'string', enum: [...TEMPLATE_IDS] },
-            groupId: { type: 'string', pattern: GROUP_ID_PATTERN },
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      await memberFor(app, req, req.body.groupId, 'createReport');
-      const now = new Date().toISOString();
-      const record: ReportRecord = {
-        id: newReportId(),
-        groupId: req.body.groupId,
-        title: req.body.title.trim(),
-        template: req.body.template,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await storage.createReport(record, templateUpdate(record.template, record.title));
-      await storage.appendAudit(
-        app.auditEvent(req, {
-          action: 'report.create',
-          groupId: record.groupId,
-          target: record.id,
-          detail: { title: record.title, template: record.template },
-        }),
-      );
-      req.log.info({ report: record.id, template: record.template }, 'report created');
-      return reply.code(201).send({ report: present(record) });
-    },
-  );
+  app.post('/api/reports', { schema: { body: CreateReportRequest } }, async (req, reply) => {
+    await memberFor(app, req, req.body.groupId, 'createReport');
+    const now = new Date().toISOString();
+    const record: ReportRecord = {
+      id: newReportId(),
+      groupId: req.body.groupId,
+      title: req.body.title.trim(),
+      template: req.body.template,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await storage.createReport(record, templateUpdate(record.template, record.title));
+    await storage.appendAudit(
+      app.auditEvent(req, {
+        action: 'report.create',
+        groupId: record.groupId,
+        target: record.id,
+        detail: { title: record.title, template: record.template },
+      }),
+    );
+    req.log.info({ report: record.id, template: record.template }, 'report created');
+    return reply.code(201).send({ report: present(record) });
+  });
 
-  app.get<{ Params: { id: string } }>(
-    '/api/reports/:id',
-    { schema: { params: idParams } },
-    async (req) => {
-      const { record, member } = await reportFor(req, req.params.id, 'read');
-      return { report: present(record), role: member.role, represents: member.represents };
-    },
-  );
+  app.get('/api/reports/:id', { schema: { params: ReportParams } }, async (req) => {
+    const { record, member } = await reportFor(req, req.params.id, 'read');
+    return { report: present(record), role: member.role, represents: member.represents };
+  });
 
-  app.patch<{ Params: { id: string }; Body: { title: string } }>(
+  app.patch(
     '/api/reports/:id',
-    {
-      schema: {
-        params: idParams,
-        body: {
-          type: 'object',
-          required: ['title'],
-          additionalProperties: false,
-          properties: { title },
-        },
-      },
-    },
+    { schema: { params: ReportParams, body: RenameReportRequest } },
     async (req) => {
       const { record: before } = await reportFor(req, req.params.id, 'createReport');
       const record = await storage.renameReport(
@@ -145,4 +100,4 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
       return { report: present(record) };
     },
   );
-}
+};
