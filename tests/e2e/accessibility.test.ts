@@ -153,3 +153,46 @@ test('Escape then Tab leaves the text (announced); Tab alone still indents', {
   await waitForText(page, '[data-testid=goto-paragraph] [role=alert]', 'No paragraph 999.');
   problems.assertNone();
 });
+
+test('a screen reader hears what others lock: a paragraph agreed, a silence started and broken', {
+  timeout: 120_000,
+}, async (t) => {
+  const { server, browser } = await startBrowserTest(t);
+  const report = await server.createReport('Announcements', 'gge-report');
+  const ids = await paragraphIds(server, report.id);
+  const brazil = await server.addUser('expert', 'Brazil', 'Ana Souza');
+  const kenya = await server.addUser('expert', 'Kenya', 'Wanjiru Kamau');
+  const { page, problems } = await openAs(browser, `${server.baseUrl}/#/r/${report.id}`, {
+    name: 'Ana Souza',
+    cookie: brazil.cookie,
+    viewport: VIEWPORT,
+  });
+  // Once the page shows a status set after it opened, its store is loaded: later changes arrive
+  // as events (a change before the load is part of what it read, and nothing to announce).
+  await setStatus(server, report.id, ids[2]!, 'under_discussion');
+  await page
+    .locator(
+      `[data-testid=para-status][data-paragraph-id="${ids[2]}"][data-status=under_discussion]`,
+    )
+    .waitFor({ timeout: E2E_TIMEOUT });
+  const announcer = '[data-testid=announcer]';
+  await setStatus(server, report.id, ids[3]!, 'agreed');
+  await waitForText(page, announcer, /^Paragraph \S+ is now agreed by .+; its text is locked\.$/);
+  const silence = await startSilence(server, report.id, [ids[4]!, ids[5]!], 3_600_000);
+  await waitForText(
+    page,
+    announcer,
+    /^Silence procedure started on paragraphs \S+, \S+ by .+; the text is locked\.$/,
+  );
+  const res = await server.request('POST', `/api/silences/${silence.id}/break`, {
+    as: kenya,
+    body: { statement: 'Kenya cannot join consensus yet.' },
+  });
+  assert.equal(res.status, 200);
+  await waitForText(
+    page,
+    announcer,
+    /^Silence broken on paragraphs .+ by Wanjiru Kamau \(Kenya\); the text is open again\.$/,
+  );
+  problems.assertNone();
+});

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import { eventAnnouncement } from '../../client/src/consensus/announcements.js';
 import { countdownText } from '../../client/src/consensus/format.js';
 import {
   type ConsensusInfo,
@@ -225,6 +226,56 @@ describe('consensus store', () => {
     );
     store.dismissOutcome(store.outcomeNotices[0]!);
     assert.equal(store.outcomeNotices.length, 0);
+  });
+
+  test("announcements: locks and silences by others are spoken once; one's own acts are not", () => {
+    const store = new ConsensusStore('r1');
+    const said: string[] = [];
+    const cite = (ids: readonly string[]) =>
+      `${ids.length === 1 ? 'Paragraph' : 'Paragraphs'} ${ids.map((id) => id.slice(1)).join(', ')}`;
+    let userId: string | null = brazil.id;
+    store.onEvent((event, previous) => {
+      const text = eventAnnouncement(event, previous, { userId, cite });
+      if (text) said.push(text);
+    });
+    store.applyEvent({ seq: 1, type: 'status', status: status(1, 'under_discussion') });
+    assert.deepEqual(said, [], 'a status that locks nothing is not announced');
+    store.applyEvent({
+      seq: 2,
+      type: 'status',
+      status: { ...status(2, 'agreed'), from: 'under_discussion' },
+    });
+    store.applyEvent({
+      seq: 2,
+      type: 'status',
+      status: { ...status(2, 'agreed'), from: 'under_discussion' },
+    });
+    assert.deepEqual(said, ['Paragraph 1 is now agreed by The Chair; its text is locked.']);
+    store.applyEvent({
+      seq: 3,
+      type: 'status',
+      status: { ...status(3, 'under_discussion'), from: 'agreed' },
+    });
+    assert.match(said[1]!, /^Paragraph 1 was reopened by The Chair \(under discussion\)/);
+    store.applyEvent({ seq: 4, type: 'silence', silence: silence(4, 'running') });
+    assert.match(
+      said[2]!,
+      /^Silence procedure started on paragraphs 2, 3 by The Chair, until .+; the text is locked\.$/,
+    );
+    store.applyEvent({ seq: 5, type: 'silence', silence: silence(5, 'broken') });
+    assert.equal(said.length, 3, 'the reader broke it: nothing said to them');
+    userId = chair.id;
+    store.applyEvent({ seq: 6, type: 'silence', silence: { ...silence(6, 'running'), id: 's2' } });
+    assert.equal(said.length, 3, 'the chair started it: nothing said to the chair');
+    store.applyEvent({ seq: 7, type: 'silence', silence: { ...silence(7, 'broken'), id: 's2' } });
+    assert.equal(
+      said[3],
+      'Silence broken on paragraphs 2, 3 by Ana (Brazil); the text is open again.',
+    );
+    store.applyEvent({ seq: 8, type: 'silence', silence: { ...silence(8, 'running'), id: 's3' } });
+    store.applyEvent({ seq: 9, type: 'silence', silence: { ...silence(9, 'adopted'), id: 's3' } });
+    assert.equal(said[4], 'Silence passed unbroken: paragraphs 2, 3 agreed.');
+    assert.equal(said.length, 5);
   });
 
   test('positions: one current per State; a new State joins the columns', () => {

@@ -41,6 +41,12 @@ export interface SilenceOutcomeNotice {
   silence: SilenceView;
 }
 
+/** Called after a pushed event with the status or silence record it replaced (null: none). */
+export type ConsensusEventListener = (
+  event: ReportEvent,
+  previous: StatusView | SilenceView | null,
+) => void;
+
 export class ConsensusStore {
   private readonly statusMap = signal<ReadonlyMap<string, StatusView>>(new Map());
   private readonly positionMap = signal<ReadonlyMap<string, ReadonlyMap<string, PositionView>>>(
@@ -53,6 +59,7 @@ export class ConsensusStore {
   private readonly outcomes = signal<readonly SilenceOutcomeNotice[]>([]);
   /** The report's event seq when the consensus data was read (the catch-up cursor's floor). */
   seq = 0;
+  private readonly eventListeners = new Set<ConsensusEventListener>();
 
   constructor(readonly reportId: string) {}
 
@@ -142,8 +149,26 @@ export class ConsensusStore {
     });
   }
 
+  /** Listens to pushed events with the record each replaced (for announcements). */
+  onEvent(listener: ConsensusEventListener): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
   /** A pushed event; thread events are the comment store's. Returns true when it was ours. */
   applyEvent(event: ReportEvent): boolean {
+    const previous =
+      event.type === 'status' && event.status
+        ? (this.statusMap.peek().get(event.status.paragraphId) ?? null)
+        : event.type === 'silence' && event.silence
+          ? (this.silenceMap.peek().get(event.silence.id) ?? null)
+          : null;
+    const ours = this.put(event);
+    if (ours) for (const listener of this.eventListeners) listener(event, previous);
+    return ours;
+  }
+
+  private put(event: ReportEvent): boolean {
     if (event.type === 'status' && event.status) this.putStatus(event.status);
     else if (event.type === 'position' && event.position) {
       batch(() => {

@@ -3,10 +3,14 @@
  * and the state of its panels. Made when the page opens, disposed when it goes.
  */
 
+import { currentMe } from '../auth.js';
 import { CommentsState } from '../comments/CommentsState.js';
+import { eventAnnouncement } from '../consensus/announcements.js';
 import { ConsensusState } from '../consensus/ConsensusState.js';
 import { inbox } from '../inbox/store.js';
 import { closeSession, openSession, type ReportSession } from '../sync/session.js';
+import { announce } from '../ui/announce.js';
+import { citationsOf } from './docIndex.js';
 import { EditorBridge } from './editorBridge.js';
 import { type SessionSignals, sessionSignals } from './sessionSignals.js';
 
@@ -36,6 +40,15 @@ export function openReportScope(reportId: string, threadId: string | null): Repo
       if (rid !== reportId) return false;
       comments.focusThread(tid);
       return true;
+    }),
+    // Screen readers hear what others lock and unlock (statuses, silences) as it happens.
+    session.consensus.onEvent((event, previous) => {
+      const text = eventAnnouncement(event, previous, {
+        userId: currentMe()?.user.id ?? null,
+        cite: (ids) =>
+          `${ids.length === 1 ? 'Paragraph' : 'Paragraphs'} ${citationsOf(editor.index.peek(), ids)}`,
+      });
+      if (text) announce(text);
     }),
   ];
   return {
