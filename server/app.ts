@@ -33,6 +33,7 @@ import { exportRoutes } from './export/routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { consensusRoutes } from './http/consensus-routes.js';
 import { groupRoutes } from './http/group-routes.js';
+import { installJsonBody } from './http/json-body.js';
 import { metadataRoutes } from './http/metadata-routes.js';
 import { operatorRoutes } from './http/operator-routes.js';
 import { reportRoutes } from './http/routes.js';
@@ -128,6 +129,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     unloadGraceMs: config.unloadGraceMs,
     compactEvery: config.compactEvery,
     presenceBatchMs: config.presenceBatchMs,
+    scratchRoots: config.scratchRoots,
     // Agreed paragraphs and those under silence are locked on the sync channel.
     locks: (id) => storage.lockedParagraphIds(id),
   });
@@ -146,6 +148,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
     return `http://localhost:${address && typeof address === 'object' ? address.port : config.port}`;
   });
   installRequestLog(app);
+  installJsonBody(app);
   // Parses cookies before installAuth's hook reads the session from them.
   await app.register(fastifyCookie);
   installAuth(app);

@@ -6,6 +6,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RIPE_RULES, type RipeRule, SILENCE_MAX_MS, SILENCE_MIN_MS } from '../shared/consensus.js';
+import { REPORT_FRAGMENT } from '../shared/schema.js';
+import { DOCUMENT_META } from '../shared/upgrade.js';
 
 export type SqliteSynchronous = 'FULL' | 'NORMAL' | 'OFF';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -35,6 +37,7 @@ export interface Config {
   loginAttemptsPerAddress: number;
   ripeRule: RipeRule;
   silenceMinMs: number;
+  scratchRoots: string[];
 }
 
 export class ConfigError extends Error {
@@ -306,6 +309,25 @@ export const CONFIG_VARIABLES: ReadonlyArray<Variable<any>> = [
     description:
       'Shortest silence procedure accepted, from now to its deadline (the longest is 60 days). Lower it only for tests and demonstrations.',
     parse: integer(100, SILENCE_MAX_MS),
+  },
+  {
+    name: 'CONCORD_SCRATCH_ROOTS',
+    key: 'scratchRoots',
+    default: '',
+    description:
+      'Comma-separated names of shared types besides the report that sync clients may write freely (load tests and test suites only). Empty: anything outside the report is refused.',
+    parse: (raw: string, name: string) =>
+      raw
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean)
+        .map((k) => {
+          if (!/^[A-Za-z0-9_-]{1,64}$/.test(k))
+            throw new ConfigError(name, `"${k}" is not a short name (letters, digits, - and _)`);
+          if (k === REPORT_FRAGMENT || k === DOCUMENT_META)
+            throw new ConfigError(name, `"${k}" is the report's own and always checked`);
+          return k;
+        }),
   },
 ];
 

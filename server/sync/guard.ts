@@ -22,7 +22,6 @@
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { REPORT_FRAGMENT } from '../../shared/schema.js';
-import { DOCUMENT_META } from '../../shared/upgrade.js';
 import {
   markNameOf,
   type NodeRules,
@@ -84,7 +83,15 @@ export interface GuardOptions {
   /** Ids of the locked nodes, or null when nothing is locked. */
   locked: ReadonlySet<string> | null;
   rules?: SchemaRules;
+  /**
+   * Root keys besides the report that clients may write unchecked (CONCORD_SCRATCH_ROOTS: tests
+   * and benchmarks). Any other root key is refused: nothing reads it, so it could only carry
+   * hidden data to every client, or claim a name another type will need.
+   */
+  scratchRoots?: ReadonlySet<string>;
 }
+
+const NO_ROOTS: ReadonlySet<string> = new Set();
 
 function stateOf(doc: Y.Doc, client: number): number {
   return Y.getState(doc.store, client);
@@ -112,6 +119,7 @@ function newTypeOf(content: Y.ContentType, parent: Place): NewType {
 
 export class UpdateGuard {
   private readonly rules: SchemaRules;
+  private readonly scratchRoots: ReadonlySet<string>;
   private readonly locked: ReadonlySet<string> | null;
   /** The update's structs by client, in clock order. */
   private readonly byClient = new Map<number, Struct[]>();
@@ -131,6 +139,7 @@ export class UpdateGuard {
     options: GuardOptions,
   ) {
     this.rules = options.rules ?? REPORT_RULES;
+    this.scratchRoots = options.scratchRoots ?? NO_ROOTS;
     this.locked = options.locked && options.locked.size > 0 ? options.locked : null;
     for (const s of decoded.structs) {
       const list = this.byClient.get(s.id.client);
@@ -141,7 +150,7 @@ export class UpdateGuard {
 
   decide(original: Uint8Array): GuardDecision {
     const { ds } = this.decoded;
-    const keptDs = this.locked ? this.filterDeletions(ds) : null;
+    const keptDs = this.locked ? this.filterDeletions(ds) : this.keepOtherRoots(ds);
     let rewritten = false;
     const retract = new Map<number, Array<{ clock: number; len: number }>>();
     const out = new Map<number, Struct[]>();
@@ -255,7 +264,13 @@ export class UpdateGuard {
       place,
       sub,
       refused,
-      gc: gc || (refused && sub !== null && this.locked !== null && this.lockedAt(place) !== null),
+      gc:
+        gc ||
+        (refused &&
+          // Under a root key other than the report's, not even a deleted item is kept: it would
+          // create the key (or, as a map value, delete the server's own, DOCUMENT_META).
+          ((place.at === 'root' && place.key !== REPORT_FRAGMENT) ||
+            (sub !== null && this.locked !== null && this.lockedAt(place) !== null))),
       node,
     };
     this.resolved.set(s, r);
@@ -284,7 +299,11 @@ export class UpdateGuard {
       }
       return this.refuse('schema', `${content.constructor.name} in text`);
     }
-    if (parent === null) return this.refuse('schema', 'content in an unknown place');
+    if (parent === null)
+      return this.refuse(
+        'schema',
+        place.at === 'root' ? `root key ${place.key.slice(0, 64)}` : 'content in an unknown place',
+      );
     if (sub !== null) {
       if (place.at === 'root') return this.refuse('schema', `attribute ${sub} on the root`);
       const value = content instanceof Y.ContentAny ? content.arr : null;
@@ -306,10 +325,9 @@ export class UpdateGuard {
     switch (place.at) {
       case 'root':
         if (place.key === REPORT_FRAGMENT) return this.rules.top;
-        // The document's facts (its schema version) are the server's to write.
-        if (place.key === DOCUMENT_META) return null;
-        // Other root keys are never read by the server (tests and benchmarks use plain types).
-        return 'unchecked';
+        // The document's facts (its schema version, DOCUMENT_META) are the server's to write;
+        // no other root key is read by the server or the clients.
+        return this.scratchRoots.has(place.key) ? 'unchecked' : null;
       case 'new':
         if (place.node.kind === 'text') return 'text';
         return place.node.kind === 'element'
@@ -457,9 +475,44 @@ export class UpdateGuard {
     return subtract(ds, drops);
   }
 
-  /** May `item` not be deleted: locked, inside a locked node, or holding one? */
+  /** Is `type` a root type other than the report and the scratch roots? */
+  private otherRoot(type: YType): boolean {
+    if (type._item !== null) return false;
+    const key = Y.findRootTypeKey(type);
+    return key !== REPORT_FRAGMENT && !this.scratchRoots.has(key);
+  }
+
+  /**
+   * `ds` without deletions of what sits directly under a root key other than the report's (the
+   * server's document facts, DOCUMENT_META): a few items, looked at one by one. The same object
+   * when nothing was dropped.
+   */
+  private keepOtherRoots(ds: Decoded['ds']): Decoded['ds'] {
+    const drops: Array<{ client: number; clock: number; len: number }> = [];
+    for (const [key, type] of this.doc.share) {
+      if (key === REPORT_FRAGMENT || this.scratchRoots.has(key)) continue;
+      const items: Y.Item[] = [...type._map.values()];
+      for (let item = type._start; item !== null; item = item.right) items.push(item);
+      for (const item of items) {
+        if (item.deleted) continue;
+        const { client, clock } = item.id;
+        const hit = ds.clients
+          .get(client)
+          ?.some((r) => r.clock < clock + item.length && r.clock + r.len > clock);
+        if (hit) {
+          this.refuse('schema', `root key ${key.slice(0, 64)}`);
+          drops.push({ client, clock, len: item.length });
+        }
+      }
+    }
+    return drops.length === 0 ? ds : subtract(ds, drops);
+  }
+
+  /** May `item` not be deleted: locked, inside a locked node, holding one, or another root's? */
   private protects(item: Y.Item): boolean {
     const parent = item.parent;
+    if (parent instanceof Y.AbstractType && this.otherRoot(parent))
+      return this.refuse('schema', `root key ${Y.findRootTypeKey(parent).slice(0, 64)}`);
     if (parent instanceof Y.AbstractType) {
       const id = this.lockedOf(parent);
       if (id !== null) return this.refuse('locked', id);

@@ -28,8 +28,8 @@ import {
   type SavedClock,
   type ServerNotice,
 } from '../../shared/protocol.js';
-import { SCHEMA_VERSION } from '../../shared/schema.js';
-import { upgradeDocument } from '../../shared/upgrade.js';
+import { REPORT_FRAGMENT, SCHEMA_VERSION } from '../../shared/schema.js';
+import { DOCUMENT_META, upgradeDocument } from '../../shared/upgrade.js';
 import type { ClientBinding, Storage, StoredDocument } from '../storage/types.js';
 import { binaryFrame } from './frame.js';
 import { type GuardDecision, UpdateGuard } from './guard.js';
@@ -98,6 +98,8 @@ export interface LiveReportDeps {
   compactEvery: number;
   /** Presence changes are gathered for this long and sent as one message (0: send each at once). */
   presenceBatchMs: number;
+  /** Shared types besides the report that clients may write unchecked (tests, benchmarks). */
+  scratchRoots?: ReadonlySet<string>;
   /** The storage failed: the registry must drop this report now. */
   onFault(report: LiveReport, err: Error): void;
   /** The last peer left. */
@@ -223,6 +225,30 @@ function quarantine(doc: Y.Doc, reportId: string, log: FastifyBaseLogger): void 
   );
 }
 
+/**
+ * Deletes, as the server's own change, whatever a stored document holds under a root key the
+ * sync channel refuses (stored before it did): no reader knows it, and it went to every client.
+ * Returns the keys it emptied.
+ */
+function clearForeignRoots(doc: Y.Doc, scratch: ReadonlySet<string>): string[] {
+  const foreign: Y.Item[] = [];
+  const keys: string[] = [];
+  for (const [key, type] of doc.share) {
+    if (key === REPORT_FRAGMENT || key === DOCUMENT_META || scratch.has(key)) continue;
+    const live: Y.Item[] = [];
+    for (let item = type._start; item !== null; item = item.right)
+      if (!item.deleted) live.push(item);
+    for (const item of type._map.values()) if (!item.deleted) live.push(item);
+    if (live.length > 0) keys.push(key);
+    foreign.push(...live);
+  }
+  if (foreign.length > 0)
+    doc.transact((tr) => {
+      for (const item of foreign) item.delete(tr);
+    });
+  return keys;
+}
+
 export class LiveReport {
   readonly peers = new Set<Peer>();
   /** Server-side work in progress on this report without a socket (exports); it stays loaded. */
@@ -324,6 +350,12 @@ export class LiveReport {
   private adopt(doc: Y.Doc): void {
     doc.on('update', this.onDocUpdate);
     this.doc = doc;
+    const foreign = clearForeignRoots(doc, this.deps.scratchRoots ?? new Set());
+    if (foreign.length > 0)
+      this.deps.log.warn(
+        { report: this.id, keys: foreign.map((k) => k.slice(0, 64)) },
+        'content outside the report (root keys the sync channel refuses) deleted at load',
+      );
     const from = upgradeDocument(doc);
     if (from < SCHEMA_VERSION) {
       this.deps.log.info({ report: this.id, from, to: SCHEMA_VERSION }, 'document upgraded');
@@ -738,7 +770,10 @@ export class LiveReport {
       this.pendingBinding = { userId: peer.userId, clientIds: fresh };
     }
     // Decided before applying: what may not stay is rewritten as GC (guard.ts).
-    const decision = new UpdateGuard(doc, check.decoded, { locked: this.locks }).decide(update);
+    const decision = new UpdateGuard(doc, check.decoded, {
+      locked: this.locks,
+      scratchRoots: this.deps.scratchRoots,
+    }).decide(update);
     this.reportRefusals(peer, decision);
     const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
     try {

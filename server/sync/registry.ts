@@ -19,6 +19,8 @@ export interface RegistryOptions {
   unloadGraceMs: number;
   compactEvery: number;
   presenceBatchMs: number;
+  /** Shared types besides the report that clients may write unchecked (CONCORD_SCRATCH_ROOTS). */
+  scratchRoots?: readonly string[];
   /**
    * Ids of the report's locked paragraphs (agreed, under silence), read each time the report
    * loads, before any client gets a reply. Without it nothing is locked until `setLocks`.
@@ -38,7 +40,11 @@ export class ReportRegistry {
   loads = 0;
   private closing = false;
 
-  constructor(private readonly options: RegistryOptions) {}
+  private readonly scratchRoots: ReadonlySet<string>;
+
+  constructor(private readonly options: RegistryOptions) {
+    this.scratchRoots = new Set(options.scratchRoots ?? []);
+  }
 
   /** Reports currently in memory. */
   get openCount(): number {
@@ -112,6 +118,7 @@ export class ReportRegistry {
       log: this.options.log,
       compactEvery: this.options.compactEvery,
       presenceBatchMs: this.options.presenceBatchMs,
+      scratchRoots: this.scratchRoots,
       onFault: (report) => this.evict(report),
       onEmpty: (report) => this.scheduleUnload(report),
     });

@@ -354,6 +354,8 @@ function concord(
         CONCORD_DATA_DIR: dataDir,
         CONCORD_LOG_LEVEL: 'warn',
         CONCORD_SQLITE_SYNCHRONOUS: synchronous,
+        // The load generator types into plain shared types (part.ts), not into the report.
+        CONCORD_SCRATCH_ROOTS: 'bench,bench-ts',
         ...(opts.coldload ? { CONCORD_UNLOAD_GRACE_MS: String(opts.concordUnloadGraceMs) } : {}),
       });
       const base = `http://127.0.0.1:${port}`;

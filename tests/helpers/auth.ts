@@ -27,7 +27,14 @@ import type { Role } from '../../shared/roles.js';
 import { SCHEMA_VERSION } from '../../shared/schema.js';
 import { withSchema } from './clients.js';
 import { databaseForDataDir, TEST_ENGINE } from './engines.js';
-import { login, type TestServer, type TestUser, tempDir, waitFor } from './server.js';
+import {
+  login,
+  TEST_SCRATCH_ROOTS,
+  type TestServer,
+  type TestUser,
+  tempDir,
+  waitFor,
+} from './server.js';
 
 export { waitFor };
 
@@ -423,7 +430,9 @@ export async function startBareServer(
 ): Promise<BareServer> {
   const dataDir = options.dataDir ?? tempDir();
   const databaseUrl = TEST_ENGINE === 'postgres' ? await databaseForDataDir(dataDir) : null;
-  const app = await buildServer(testConfig({ dataDir, databaseUrl, ...options.config }));
+  const app = await buildServer(
+    testConfig({ dataDir, databaseUrl, scratchRoots: TEST_SCRATCH_ROOTS, ...options.config }),
+  );
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,

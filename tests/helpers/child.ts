@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAccount, createGroup } from '../../server/accounts.js';
 import { databaseForDataDir, openEngine, TEST_ENGINE } from './engines.js';
+import { TEST_SCRATCH_ROOTS } from './server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -63,6 +64,7 @@ export async function startChildServer(
       CONCORD_DATA_DIR: dataDir,
       CONCORD_DATABASE_URL: databaseUrl,
       CONCORD_LOG_LEVEL: 'warn',
+      CONCORD_SCRATCH_ROOTS: TEST_SCRATCH_ROOTS.join(','),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

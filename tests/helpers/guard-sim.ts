@@ -26,6 +26,7 @@ export class SimServer {
   constructor(
     initial: Uint8Array,
     public locked: ReadonlySet<string>,
+    private readonly scratchRoots: ReadonlySet<string> = new Set(),
   ) {
     Y.applyUpdate(this.doc, initial);
     this.log.push(Y.encodeStateAsUpdate(this.doc));
@@ -41,6 +42,7 @@ export class SimServer {
   receive(author: SimClient, update: Uint8Array): Answer {
     const decision = new UpdateGuard(this.doc, Y.decodeUpdate(update), {
       locked: this.locked,
+      scratchRoots: this.scratchRoots,
     }).decide(update);
     const emitted: Uint8Array[] = [];
     const collect = (u: Uint8Array) => emitted.push(u);

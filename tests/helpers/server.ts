@@ -51,6 +51,13 @@ export interface TestServer {
   ): Promise<Response>;
 }
 
+/**
+ * Plain shared types the tests write besides the report (a Y.Text `t`, `notes`…): allowed on the
+ * sync channel only because the test server names them (CONCORD_SCRATCH_ROOTS). Any other root
+ * key is refused, as in production where none is named.
+ */
+export const TEST_SCRATCH_ROOTS = ['t', 'notes', 'bob', 'upgrade'];
+
 export function tempDir(prefix = 'concord-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -89,6 +96,7 @@ export async function startTestServer(
       databaseUrl,
       loginFailuresPerAccount: 1000,
       loginAttemptsPerAddress: 100_000,
+      scratchRoots: TEST_SCRATCH_ROOTS,
       ...options.config,
     }),
     options.deps,

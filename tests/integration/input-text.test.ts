@@ -106,6 +106,54 @@ describe('comments', () => {
     assert.equal(ok.status, 201, await ok.text());
   });
 
+  test('a JSON body that is not valid UTF-8 is a 400 that says so, never stored as U+FFFD', async () => {
+    const report = await server.createReport('Bytes');
+    const [first] = await paragraphIds(server, report.id);
+    const send = (url: string, json: string, bad: Buffer) => {
+      // The JSON with `bad` bytes where it says @@ (inside a string).
+      const [head, tail] = json.split('@@') as [string, string];
+      return fetch(`${server.baseUrl}${url}`, {
+        method: 'POST',
+        headers: { cookie: server.chair.cookie, 'content-type': 'application/json; charset=utf-8' },
+        body: Buffer.concat([Buffer.from(head), bad, Buffer.from(tail)]),
+      });
+    };
+    const invalid = [
+      Buffer.from([0xe9]), // Latin-1 é
+      Buffer.from([0xf0, 0x9f, 0x98]), // a truncated emoji
+      Buffer.from([0xed, 0xa0, 0x80]), // a UTF-16 surrogate encoded as UTF-8
+      Buffer.from([0xc0, 0xaf]), // an overlong '/'
+    ];
+    for (const bad of invalid) {
+      const comment = JSON.stringify({
+        paragraphId: first,
+        kind: 'comment',
+        body: 'caf@@ au lait',
+        idempotencyKey: key(),
+      });
+      const res = await send(`/api/reports/${report.id}/threads`, comment, bad);
+      assert.equal(res.status, 400, `${bad.toString('hex')}: ${await res.clone().text()}`);
+      assert.match(((await res.json()) as { message: string }).message, /not valid UTF-8/);
+      const title = await send('/api/reports', JSON.stringify({ title: 'Caf@@' }), bad);
+      assert.equal(title.status, 400, bad.toString('hex'));
+    }
+    assert.equal((await server.app.storage.listThreads(report.id)).length, 0);
+    const titles = (await server.app.storage.listReports()).map((r) => r.title);
+    assert.ok(!titles.some((t) => t.includes('\ufffd')), titles.join(', '));
+    // The same request in UTF-8 is taken.
+    const ok = await send(
+      `/api/reports/${report.id}/threads`,
+      JSON.stringify({
+        paragraphId: first,
+        kind: 'comment',
+        body: 'caf@@ au lait',
+        idempotencyKey: key(),
+      }),
+      Buffer.from('é'),
+    );
+    assert.equal(ok.status, 201, await ok.text());
+  });
+
   test('the rules agree with a reference definition on random strings (fixed seed)', () => {
     const bad = (c: number) => c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029;
     const lone = (s: string) =>
