@@ -47,6 +47,7 @@ const BAD: Record<string, string[]> = {
   CONCORD_LOGIN_ATTEMPTS_PER_ADDRESS: ['0', '100001', 'many'],
   CONCORD_RIPE_RULE: ['unanimous', 'No-Objection', 'all accept'],
   CONCORD_SILENCE_MIN_MS: ['99', '72h', String(60 * 24 * 3600_000 + 1)],
+  CONCORD_SCRATCH_ROOTS: ['report', 't,concord', 'a b', 'x'.repeat(65)],
 };
 
 describe('loadConfig', () => {
