@@ -27,6 +27,7 @@ import { Sessions } from './auth/sessions.js';
 import { SetupLink } from './auth/setup.js';
 import { newToken } from './auth/tokens.js';
 import { ReportEvents } from './comments/events.js';
+import { threadRoutes, viewerOf } from './comments/routes.js';
 import type { Config } from './config.js';
 import { SilenceScheduler } from './consensus/silence.js';
 import { exportRoutes } from './export/routes.js';
@@ -37,7 +38,6 @@ import { installJsonBody } from './http/json-body.js';
 import { metadataRoutes } from './http/metadata-routes.js';
 import { operatorRoutes } from './http/operator-routes.js';
 import { reportRoutes } from './http/routes.js';
-import { threadRoutes, viewerOf } from './http/thread-routes.js';
 import { fastifyLogging, installRequestLog } from './logging.js';
 import { openStorage } from './storage/open.js';
 import {

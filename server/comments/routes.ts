@@ -29,6 +29,8 @@ import { computeNumbering } from '../../shared/numbering.js';
 import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
 import type { Action } from '../../shared/roles.js';
 import { can, HttpError } from '../auth/policy.js';
+import { requireLogin } from '../http/auth-routes.js';
+import { csvCell, memberFor } from '../http/group-routes.js';
 import { reportToProseMirror } from '../reports.js';
 import type {
   MemberRecord,
@@ -37,8 +39,6 @@ import type {
   ThreadCommandResult,
 } from '../storage/types.js';
 import { ConflictError } from '../storage/types.js';
-import { requireLogin } from './auth-routes.js';
-import { csvCell, memberFor } from './group-routes.js';
 
 const ID = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const;
 const text = {
