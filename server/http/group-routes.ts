@@ -11,7 +11,8 @@ import {
 } from '../../shared/routes/groups.js';
 import { authorize, can, HttpError } from '../auth/policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
-import type { AuditRecord, MemberRecord } from '../storage/types.js';
+import { auditCsv } from '../export/csv.js';
+import type { MemberRecord } from '../storage/types.js';
 import { conflictToHttp, requireLogin } from './auth-routes.js';
 
 /** The caller's membership in a group, checked for `action`; 404 for non-members (no probing). */
@@ -33,25 +34,6 @@ function normaliseRepresents(role: Role, given: string | null | undefined): stri
   if (missing)
     throw new HttpError(400, 'An expert or observer must represent a State or organisation.');
   return represents;
-}
-
-const CSV_COLUMNS = ['id', 'at', 'actor', 'action', 'target', 'detail', 'ip', 'requestId'] as const;
-
-/** One CSV cell, quoted as needed; formula-like cells are defused with a leading quote. */
-export function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  // Cells that a spreadsheet would run as a formula are prefixed with a quote.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export function auditCsv(rows: AuditRecord[]): string {
-  return (
-    [
-      CSV_COLUMNS.join(','),
-      ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(',')),
-    ].join('\r\n') + '\r\n'
-  );
 }
 
 export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,7 +1,7 @@
 /** Helpers for the comment-thread tests: a raw sync socket that collects Event messages, and API calls. */
 import * as decoding from 'lib0/decoding';
 import type WebSocket from 'ws';
-import { paragraphNumbers } from '../../server/comments/routes.js';
+import { paragraphNumbers } from '../../server/comments/numbers.js';
 import type { InboxResponse, ThreadView } from '../../shared/comments.js';
 import type { ReportEvent } from '../../shared/events.js';
 import { MessageType } from '../../shared/protocol.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as Y from 'yjs';
-import { paragraphNumbers } from '../../server/comments/routes.js';
+import { paragraphNumbers } from '../../server/comments/numbers.js';
 import type { ThreadView } from '../../shared/comments.js';
 import { REPORT_FRAGMENT } from '../../shared/schema.js';
 import { openThread, paragraphIds } from '../helpers/comments.js';

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { paragraphNumbers } from '../../server/comments/routes.js';
+import { paragraphNumbers } from '../../server/comments/numbers.js';
 import { INBOX_EXCERPT_MAX, type InboxResponse } from '../../shared/comments.js';
 import { newSession } from '../helpers/auth.js';
 import { inbox, json, openThread, paragraphIds, reply } from '../helpers/comments.js';

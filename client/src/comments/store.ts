@@ -15,6 +15,11 @@ import type {
   ThreadVisibility,
 } from '../../../shared/comments.js';
 import type { ReportEvent } from '../../../shared/events.js';
+import type {
+  EditMessageRequest,
+  NewThreadRequest,
+  ReplyRequest,
+} from '../../../shared/routes/comments.js';
 import { ApiRequestError, request as call, errorMessage } from '../api.js';
 
 const enc = encodeURIComponent;
@@ -36,7 +41,8 @@ export interface PendingSend {
   readonly threadId: string | null;
   readonly paragraphId: string;
   readonly body: string;
-  readonly payload: Record<string, unknown>;
+  /** The request's body without its idempotency key (added at each send). */
+  readonly payload: Omit<NewThreadRequest, 'idempotencyKey'> | Omit<ReplyRequest, 'idempotencyKey'>;
   readonly state: 'sending' | 'failed';
   readonly error: string;
   /** The failure was the network or the server (not a refusal): sent again on reconnection. */
@@ -236,9 +242,12 @@ export class ThreadStore {
   }
 
   createThread(input: NewThread): Promise<void> {
-    const payload: Record<string, unknown> = { ...input };
-    if (!input.quote) delete payload['quote'];
-    if (input.kind !== 'proposal') delete payload['proposal'];
+    const { quote, proposal, ...rest } = input;
+    const payload: Omit<NewThreadRequest, 'idempotencyKey'> = {
+      ...rest,
+      ...(quote ? { quote } : {}),
+      ...(input.kind === 'proposal' && proposal !== undefined ? { proposal } : {}),
+    };
     return this.send({
       key: newKey(),
       what: 'thread',
@@ -318,7 +327,7 @@ export class ThreadStore {
     const { thread } = await call<{ thread: ThreadView }>(
       'PATCH',
       `/api/messages/${enc(messageId)}`,
-      { body },
+      { body } satisfies EditMessageRequest,
     );
     this.accept(thread);
   }
