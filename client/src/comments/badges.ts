@@ -6,8 +6,12 @@
  */
 import type { Node as PMNode } from 'prosemirror-model';
 import { Plugin, PluginKey } from 'prosemirror-state';
-import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
-import { isTextBlock } from '../../../shared/schema.js';
+import { Decoration, type DecorationSet, type EditorView } from 'prosemirror-view';
+import {
+  buildBlockDecorations,
+  type DecorateBlock,
+  updateBlockDecorations,
+} from '../editor/blockDecorations.js';
 
 export interface BadgeInfo {
   open: number;
@@ -49,73 +53,64 @@ function quoteHighlights(node: PMNode, pos: number, quote: string, out: Decorati
 
 interface BadgeState {
   info: Map<string, BadgeInfo>;
+  decorate: DecorateBlock;
   decorations: DecorationSet;
 }
 
 export const badgesKey = new PluginKey<BadgeState>('commentBadges');
 
-function build(
-  doc: PMNode,
-  info: Map<string, BadgeInfo>,
-  onClick: (paragraphId: string) => void,
-): DecorationSet {
-  const decorations: Decoration[] = [];
-  doc.descendants((node, pos) => {
-    if (!isTextBlock(node)) return !node.isTextblock;
+type WidgetToDOM = Extract<Parameters<typeof Decoration.widget>[1], (...args: never[]) => unknown>;
+
+/** Builds a badge's element (ProseMirror keeps it while its key is unchanged). */
+export type RenderBadge = (paragraphId: string, badge: BadgeInfo) => ReturnType<WidgetToDOM>;
+
+/** Decorates one text block: its open threads' badge and their quotes. */
+function decorator(info: Map<string, BadgeInfo>, renderBadge: RenderBadge): DecorateBlock {
+  return (node, pos, decorations) => {
     const id = node.attrs['id'] as string | null;
     const badge = id ? info.get(id) : undefined;
-    if (!id || !badge || badge.open === 0) return false;
+    if (!id || !badge || badge.open === 0) return;
     for (const quote of new Set(badge.quotes ?? [])) quoteHighlights(node, pos, quote, decorations);
     decorations.push(
-      Decoration.widget(
-        pos + 1,
-        () => {
-          const el = document.createElement('button');
-          el.type = 'button';
-          el.className = badge.unread ? 'comment-badge is-unread' : 'comment-badge';
-          el.contentEditable = 'false';
-          el.dataset['count'] = String(badge.open);
-          el.dataset['paragraphId'] = id;
-          el.dataset['testid'] = 'comment-badge';
-          el.setAttribute('data-testid', 'comment-badge');
-          el.setAttribute(
-            'aria-label',
-            `${badge.open} open thread${badge.open === 1 ? '' : 's'}${badge.unread ? ', unread messages' : ''}`,
-          );
-          el.addEventListener('mousedown', (e) => e.preventDefault());
-          el.addEventListener('click', (e) => {
-            e.preventDefault();
-            onClick(id);
-          });
-          return el;
-        },
-        {
-          key: `badge-${id}-${badge.open}-${badge.unread ? 1 : 0}`,
-          side: -1,
-          ignoreSelection: true,
-          stopEvent: () => true,
-        },
-      ),
+      Decoration.widget(pos + 1, () => renderBadge(id, badge), {
+        key: `badge-${id}-${badge.open}-${badge.unread ? 1 : 0}`,
+        side: -1,
+        ignoreSelection: true,
+        stopEvent: () => true,
+      }),
     );
-    return false;
-  });
-  return DecorationSet.create(doc, decorations);
+  };
 }
 
-export function badgesPlugin(onClick: (paragraphId: string) => void): Plugin<BadgeState> {
+export function badgesPlugin(renderBadge: RenderBadge): Plugin<BadgeState> {
   return new Plugin<BadgeState>({
     key: badgesKey,
     state: {
-      init: (_config, state) => ({
-        info: new Map(),
-        decorations: build(state.doc, new Map(), onClick),
-      }),
+      init: (_config, state) => {
+        const decorate = decorator(new Map(), renderBadge);
+        return {
+          info: new Map(),
+          decorate,
+          decorations: buildBlockDecorations(state.doc, decorate),
+        };
+      },
+      // New data redecorates everything; a change of the text only the paragraphs it touched.
       apply: (tr, previous) => {
         const info = tr.getMeta(badgesKey) as Map<string, BadgeInfo> | undefined;
-        if (info) return { info, decorations: build(tr.doc, info, onClick) };
-        if (tr.docChanged)
-          return { info: previous.info, decorations: build(tr.doc, previous.info, onClick) };
-        return previous;
+        if (info) {
+          const decorate = decorator(info, renderBadge);
+          return { info, decorate, decorations: buildBlockDecorations(tr.doc, decorate) };
+        }
+        if (!tr.docChanged) return previous;
+        return {
+          ...previous,
+          decorations: updateBlockDecorations(
+            previous.decorations,
+            tr.before,
+            tr.doc,
+            previous.decorate,
+          ),
+        };
       },
     },
     props: {

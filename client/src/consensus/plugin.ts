@@ -17,7 +17,7 @@ import {
   TextSelection,
   type Transaction,
 } from 'prosemirror-state';
-import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
+import { Decoration, type DecorationSet, type EditorView } from 'prosemirror-view';
 import { ySyncPluginKey } from 'y-prosemirror';
 import {
   DEFAULT_STATUS,
@@ -29,6 +29,12 @@ import {
 } from '../../../shared/consensus.js';
 import { isTextBlock } from '../../../shared/schema.js';
 import { negotiatedText } from '../../../shared/text.js';
+import {
+  buildBlockDecorations,
+  changedRange,
+  type DecorateBlock,
+  updateBlockDecorations,
+} from '../editor/blockDecorations.js';
 import { dropHistoryStep, lockedInHistoryStep, type RefuseHistory } from './history.js';
 
 /** What the plugin shows; replaced as a whole by setConsensus. */
@@ -52,6 +58,7 @@ export const EMPTY_CONSENSUS: ConsensusInfo = {
 
 interface ConsensusState {
   info: ConsensusInfo;
+  decorate: DecorateBlock;
   decorations: DecorationSet;
 }
 
@@ -117,18 +124,16 @@ export interface StatusLabel {
 
 type WidgetToDOM = Extract<Parameters<typeof Decoration.widget>[1], (...args: never[]) => unknown>;
 
-function build(
-  doc: PMNode,
+/** Decorates one text block: its brackets, and (with an id) its status and margin label. */
+function decorator(
   info: ConsensusInfo,
   renderLabel: (label: StatusLabel) => ReturnType<WidgetToDOM>,
-): DecorationSet {
-  const decorations: Decoration[] = [];
-  doc.descendants((node, pos) => {
-    if (!isTextBlock(node)) return !node.isTextblock;
+): DecorateBlock {
+  return (node, pos, decorations) => {
     const id = node.attrs['id'] as string | null;
     const { text, at } = negotiatedText(node, pos);
     const bracketed = bracketDecorations(text, at, decorations);
-    if (!id) return false;
+    if (!id) return;
     const stored = info.statuses.get(id) ?? DEFAULT_STATUS;
     const status = bracketed && stored === DEFAULT_STATUS ? 'bracketed' : stored;
     const locked = info.locked.has(id);
@@ -159,9 +164,7 @@ function build(
         },
       ),
     );
-    return false;
-  });
-  return DecorationSet.create(doc, decorations);
+  };
 }
 
 /** True for the transactions through which y-prosemirror shows what came from Yjs. */
@@ -195,7 +198,22 @@ export function lockViolation(
   locked: ReadonlySet<string>,
 ): string | null {
   if (locked.size === 0) return null;
-  const old = paragraphsById(before, locked);
+  // Only a locked paragraph in the changed range can have changed (the rest is shared).
+  const range = changedRange(before, after);
+  if (range === null) return null;
+  const touched = new Set<string>();
+  before.nodesBetween(
+    Math.max(0, range.from - 1),
+    Math.min(before.content.size, range.toBefore + 1),
+    (node) => {
+      if (!isTextBlock(node)) return !node.isTextblock;
+      const id = node.attrs['id'] as string | null;
+      if (id && locked.has(id)) touched.add(id);
+      return false;
+    },
+  );
+  if (touched.size === 0) return null;
+  const old = paragraphsById(before, touched);
   if (old.size === 0) return null;
   const now = paragraphsById(after, locked);
   for (const [id, nodes] of old) {
@@ -249,20 +267,31 @@ export function consensusPlugin(options: ConsensusPluginOptions): Plugin<Consens
   return new Plugin<ConsensusState>({
     key: consensusKey,
     state: {
-      init: (_config, state) => ({
-        info: EMPTY_CONSENSUS,
-        decorations: build(state.doc, EMPTY_CONSENSUS, options.renderLabel),
-      }),
+      init: (_config, state) => {
+        const decorate = decorator(EMPTY_CONSENSUS, options.renderLabel);
+        return {
+          info: EMPTY_CONSENSUS,
+          decorate,
+          decorations: buildBlockDecorations(state.doc, decorate),
+        };
+      },
+      // New data redecorates everything; a change of the text only the paragraphs it touched.
       apply: (tr, previous) => {
         const info = tr.getMeta(consensusKey) as ConsensusInfo | undefined;
-        if (info) return { info, decorations: build(tr.doc, info, options.renderLabel) };
-        if (tr.docChanged) {
-          return {
-            info: previous.info,
-            decorations: build(tr.doc, previous.info, options.renderLabel),
-          };
+        if (info) {
+          const decorate = decorator(info, options.renderLabel);
+          return { info, decorate, decorations: buildBlockDecorations(tr.doc, decorate) };
         }
-        return previous;
+        if (!tr.docChanged) return previous;
+        return {
+          ...previous,
+          decorations: updateBlockDecorations(
+            previous.decorations,
+            tr.before,
+            tr.doc,
+            previous.decorate,
+          ),
+        };
       },
     },
     // Undo and redo run on the Y.Doc and arrive as changes from Yjs, past the filter below: the

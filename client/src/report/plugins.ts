@@ -6,6 +6,7 @@
  */
 import { keymap } from 'prosemirror-keymap';
 import type { Plugin } from 'prosemirror-state';
+import { badgeElement } from '../comments/badgeElement.js';
 import { badgesPlugin } from '../comments/badges.js';
 import type { ReportScope } from './scope.js';
 import { undoStepsPlugin } from './undoSteps.js';
@@ -14,7 +15,9 @@ export function reportPlugins(scope: ReportScope): Plugin[] {
   return [
     // First: the others' views may read what it knows of this update.
     scope.editor.plugin(),
-    badgesPlugin((paragraphId) => scope.comments.showParagraph(paragraphId)),
+    badgesPlugin((id, badge) =>
+      badgeElement(id, badge, (paragraphId) => scope.comments.showParagraph(paragraphId)),
+    ),
     keymap({ 'Mod-Alt-m': () => scope.comments.openForm() }),
     ...scope.consensus.plugins(),
     undoStepsPlugin(),
