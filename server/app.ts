@@ -40,6 +40,7 @@ import { installJsonBody } from './http/json-body.js';
 import { metadataRoutes } from './http/metadata-routes.js';
 import { operatorRoutes } from './http/operator-routes.js';
 import { reportRoutes } from './http/routes.js';
+import { importRoutes } from './import/routes.js';
 import { fastifyLogging, installRequestLog } from './logging.js';
 import { openStorage } from './storage/open.js';
 import {
@@ -219,6 +220,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   await app.register(consensusRoutes);
   await app.register(operatorRoutes);
   await app.register(exportRoutes);
+  await app.register(importRoutes);
 
   // Silence deadlines: overdue ones are settled before the server listens, then kept by a timer.
   const silences = new SilenceScheduler(app);

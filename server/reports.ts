@@ -20,11 +20,13 @@ export function newReportId(): string {
 
 /** The first update of a new report: the template's content, as the server's own change. */
 export function templateUpdate(template: TemplateId, title: string): Uint8Array {
+  return documentUpdate(templateDocument(template, title));
+}
+
+/** The first update of a new report holding `doc` (a template, an imported text). */
+export function documentUpdate(doc: PMNode): Uint8Array {
   const ydoc = new Y.Doc();
-  prosemirrorToYXmlFragment(
-    templateDocument(template, title),
-    ydoc.getXmlFragment(REPORT_FRAGMENT),
-  );
+  prosemirrorToYXmlFragment(doc, ydoc.getXmlFragment(REPORT_FRAGMENT));
   stampCurrentVersion(ydoc);
   const update = Y.encodeStateAsUpdate(ydoc);
   ydoc.destroy();

@@ -49,6 +49,36 @@ async function read(q: Sql, reportId: string): Promise<MetadataView> {
   );
 }
 
+/** Inserts or replaces the report's metadata row (inside the caller's transaction). */
+export async function writeMetadataRow(
+  q: Sql,
+  reportId: string,
+  metadata: DocumentMetadata,
+  at: string,
+  by: string,
+): Promise<void> {
+  await q.run(
+    `INSERT INTO report_metadata (report_id, ${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (report_id) DO UPDATE SET symbol = excluded.symbol,
+       distribution = excluded.distribution, date = excluded.date,
+       original_language = excluded.original_language, session = excluded.session,
+       agenda_item = excluded.agenda_item, document_type = excluded.document_type,
+       updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    [
+      reportId,
+      metadata.symbol,
+      metadata.distribution,
+      metadata.date,
+      metadata.originalLanguage,
+      metadata.session,
+      metadata.agendaItem,
+      metadata.documentType,
+      at,
+      by,
+    ],
+  );
+}
+
 export class SqlMetadataStore {
   constructor(private readonly db: Db) {}
 
@@ -74,26 +104,7 @@ export class SqlMetadataStore {
         );
         if (same && before.updatedAt !== null)
           return { metadata: before, changed: false, event: null };
-        await q.run(
-          `INSERT INTO report_metadata (report_id, ${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (report_id) DO UPDATE SET symbol = excluded.symbol,
-             distribution = excluded.distribution, date = excluded.date,
-             original_language = excluded.original_language, session = excluded.session,
-             agenda_item = excluded.agenda_item, document_type = excluded.document_type,
-             updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-          [
-            reportId,
-            metadata.symbol,
-            metadata.distribution,
-            metadata.date,
-            metadata.originalLanguage,
-            metadata.session,
-            metadata.agendaItem,
-            metadata.documentType,
-            at,
-            by,
-          ],
-        );
+        await writeMetadataRow(q, reportId, metadata, at, by);
         const view: MetadataView = { ...metadata, updatedAt: at, updatedBy: by };
         const changed = (Object.keys(metadata) as Array<keyof DocumentMetadata>).filter(
           (k) => before[k] !== metadata[k],

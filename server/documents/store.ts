@@ -4,7 +4,14 @@
  * (report_id, seq) with the seq assigned by the report's owner (types.ts, DocumentStore).
  */
 import { type Db, view } from '../storage/sql.js';
-import type { DocumentStore, ReportRecord, Snapshot, StoredDocument } from '../storage/types.js';
+import type {
+  DocumentStore,
+  InitialMetadata,
+  ReportRecord,
+  Snapshot,
+  StoredDocument,
+} from '../storage/types.js';
+import { writeMetadataRow } from './metadata.js';
 
 interface ReportRow {
   id: string;
@@ -35,7 +42,11 @@ export type DocumentReads = Omit<DocumentStore, 'appendUpdate' | 'getMetadata' |
 export class SqlDocuments implements DocumentReads {
   constructor(private readonly db: Db) {}
 
-  createReport(record: ReportRecord, initialUpdate: Uint8Array): Promise<void> {
+  createReport(
+    record: ReportRecord,
+    initialUpdate: Uint8Array,
+    metadata?: InitialMetadata,
+  ): Promise<void> {
     return this.db.tx('createReport', async (q) => {
       await q.run(
         'INSERT INTO reports (id, group_id, title, template, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -52,6 +63,8 @@ export class SqlDocuments implements DocumentReads {
         record.id,
         initialUpdate,
       ]);
+      if (metadata)
+        await writeMetadataRow(q, record.id, metadata.value, record.createdAt, metadata.by);
     });
   }
 

@@ -24,6 +24,7 @@ import type {
   ConsensusCommandResult,
   ConsensusRecord,
   GroupRecord,
+  InitialMetadata,
   InvitationRecord,
   MemberRecord,
   MemberView,
@@ -72,8 +73,12 @@ export abstract class SqlStorage implements Storage {
   }
 
   // --- documents ---
-  createReport(record: ReportRecord, initialUpdate: Uint8Array): Promise<void> {
-    return this.documents.createReport(record, initialUpdate);
+  createReport(
+    record: ReportRecord,
+    initialUpdate: Uint8Array,
+    metadata?: InitialMetadata,
+  ): Promise<void> {
+    return this.documents.createReport(record, initialUpdate, metadata);
   }
   getReport(id: string): Promise<ReportRecord | null> {
     return this.documents.getReport(id);

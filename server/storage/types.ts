@@ -261,8 +261,15 @@ export interface Appended {
  * never drops an update the snapshot lacks.
  */
 export interface DocumentStore {
-  /** Creates the report row and its first update (seq 1, the template) in one transaction. */
-  createReport(record: ReportRecord, initialUpdate: Uint8Array): Promise<void>;
+  /**
+   * Creates the report row and its first update (seq 1, the template or an imported text), with
+   * its metadata when given (an import's masthead), in one transaction.
+   */
+  createReport(
+    record: ReportRecord,
+    initialUpdate: Uint8Array,
+    metadata?: InitialMetadata,
+  ): Promise<void>;
   getReport(id: string): Promise<ReportRecord | null>;
   listReports(): Promise<ReportRecord[]>;
   /** Reports of every group the user belongs to. */
@@ -301,6 +308,12 @@ export interface DocumentStore {
     at: string,
     audit: AuditEvent,
   ): Promise<MetadataChange>;
+}
+
+/** A new report's metadata and who gave it (createReport). */
+export interface InitialMetadata {
+  value: DocumentMetadata;
+  by: string;
 }
 
 /** What setMetadata did. */

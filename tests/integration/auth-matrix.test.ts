@@ -32,6 +32,7 @@ const TESTED = [
   'export',
   'unlockAccount',
   'editMetadata',
+  'importDocument',
 ] as const;
 
 /** Actions whose cells are tested role by role in the suite of their own feature. */
@@ -225,6 +226,24 @@ const checks: Record<(typeof TESTED)[number], (role: Role) => Promise<void>> = {
     });
     await expectStatus(res, expected(role, 'editMetadata', 200), 'PUT metadata');
   },
+  async importDocument(role) {
+    const text = 'Imported\nI. Introduction\n1. The Group met.\n';
+    const before = (await server.app.storage.listReports()).length;
+    for (const path of ['import/preview', 'import']) {
+      const res = await fetch(
+        `${server.baseUrl}/api/groups/${server.groupId}/${path}?format=text`,
+        {
+          method: 'POST',
+          headers: { cookie: as(role).cookie, 'content-type': 'text/plain' },
+          body: text,
+        },
+      );
+      const ok = path === 'import' ? 201 : 200;
+      await expectStatus(res, expected(role, 'importDocument', ok), `POST ${path}`);
+    }
+    const after = (await server.app.storage.listReports()).length;
+    assert.equal(after - before, roleCan(role, 'importDocument') ? 1 : 0);
+  },
   async export(role) {
     const res = await server.request('GET', `/api/reports/${reportId}/export?format=akn`, {
       as: as(role),
@@ -337,6 +356,12 @@ describe('people outside the group', () => {
         `/api/reports/${ghostReport}/export?format=akn`,
       ],
       ['PATCH', `/api/reports/${reportId}`, `/api/reports/${ghostReport}`, { title: 'Mine' }],
+      [
+        'POST',
+        `/api/groups/${g}/import?format=text`,
+        `/api/groups/${ghostGroup}/import?format=text`,
+        'Planted\n1. Text.',
+      ],
     ];
     for (const [method, real, ghost, body] of routes) {
       const opts = { as: stranger, ...(body !== undefined ? { body } : {}) };

@@ -1,0 +1,19 @@
+/** Which reader reads which format; each refuses what is not what it claims with a 400. */
+import type { ImportFormat } from '../../shared/import.js';
+import { type Recognised, recognise } from './recognise.js';
+import { ImportError } from './source.js';
+import { decodeText, readText } from './text.js';
+
+export async function readImport(format: ImportFormat, bytes: Uint8Array): Promise<Recognised> {
+  switch (format) {
+    case 'text':
+      if (bytes[0] === 0x50 && bytes[1] === 0x4b)
+        throw new ImportError(
+          400,
+          'Not plain text: this is a zip archive (a .docx?). Choose Word.',
+        );
+      return recognise(readText(decodeText(bytes)));
+    default:
+      throw new ImportError(400, `Importing ${format} is not available yet.`);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * POST /api/groups/:id/import/preview?format=text|docx|akn — what the file would become (nothing
+ * written); POST /api/groups/:id/import?format=…[&title=…] — the same reading, created as a new
+ * report with its masthead metadata in one transaction (201). The body is the file itself
+ * (any content type), bounded before it is read; who may: the matrix's `importDocument`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { REPORT_TITLE_MAX } from '../../shared/api.js';
+import {
+  IMPORT_FORMATS,
+  IMPORT_MAX_BYTES,
+  type ImportFormat,
+  type ImportPreview,
+} from '../../shared/import.js';
+import { LINE_PATTERN } from '../../shared/input.js';
+import {
+  DEFAULT_METADATA,
+  type DocumentMetadata,
+  validateMetadata,
+} from '../../shared/metadata.js';
+import { DEFAULT_META, type DocumentMeta } from '../../shared/outline.js';
+import { requireLogin } from '../http/auth-routes.js';
+import { GROUP_ID_PATTERN, memberFor } from '../http/group-routes.js';
+import { documentUpdate, newReportId } from '../reports.js';
+import type { ReportRecord } from '../storage/types.js';
+import { buildDocument, previewOf } from './build.js';
+import { readImport } from './read.js';
+import { ImportError } from './source.js';
+
+interface ImportRequest {
+  Params: { id: string };
+  Querystring: { format: ImportFormat; title?: string };
+  Body: Buffer;
+}
+
+const MIB = IMPORT_MAX_BYTES / (1024 * 1024);
+
+/** Recognised masthead values merged over the defaults; a value the rules refuse is dropped. */
+function metadataOf(found: Partial<DocumentMetadata>): DocumentMetadata {
+  const merged = { ...DEFAULT_METADATA, ...found };
+  const checked = validateMetadata(merged);
+  if (checked.ok) return checked.value;
+  const safe: DocumentMetadata = { ...DEFAULT_METADATA };
+  for (const k of Object.keys(found) as Array<keyof DocumentMetadata>) {
+    const one = validateMetadata({ ...safe, [k]: found[k] });
+    if (one.ok) Object.assign(safe, one.value);
+  }
+  return safe;
+}
+
+function metaForOutline(m: DocumentMetadata): DocumentMeta {
+  return {
+    ...DEFAULT_META,
+    symbol: m.symbol || null,
+    distribution: m.distribution,
+    date: m.date || DEFAULT_META.date,
+    originalLanguage: m.originalLanguage,
+    sessionLines: [m.session, m.agendaItem].filter((l) => l !== ''),
+  };
+}
+
+export async function importRoutes(app: FastifyInstance): Promise<void> {
+  const { storage } = app;
+
+  await app.register(async (scope) => {
+    // The file is the body, whatever it calls itself: read as bytes, bounded.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES },
+      (_req, body, done) => done(null, body),
+    );
+    // Refused on its declared length before a byte is read.
+    scope.addHook('onRequest', async (req: FastifyRequest) => {
+      const length = Number(req.headers['content-length'] ?? 0);
+      if (length > IMPORT_MAX_BYTES)
+        throw new ImportError(413, `The file is larger than ${MIB} MiB: nothing was imported.`);
+    });
+
+    const schema = {
+      params: {
+        type: 'object',
+        required: ['id'],
+        properties: { id: { type: 'string', pattern: GROUP_ID_PATTERN } },
+      },
+      querystring: {
+        type: 'object',
+        required: ['format'],
+        additionalProperties: false,
+        properties: {
+          format: { type: 'string', enum: [...IMPORT_FORMATS] },
+          title: {
+            type: 'string',
+            minLength: 1,
+            maxLength: REPORT_TITLE_MAX,
+            pattern: LINE_PATTERN,
+          },
+        },
+      },
+    } as const;
+
+    /** Reads the upload into a document and its preview; throws a 400/413 on bad input. */
+    async function read(req: FastifyRequest<ImportRequest>) {
+      await memberFor(app, req, req.params.id, 'importDocument');
+      const bytes = req.body;
+      if (!Buffer.isBuffer(bytes) || bytes.length === 0)
+        throw new ImportError(400, 'The file is empty: nothing to import.');
+      const recognised = await readImport(req.query.format, bytes);
+      const built = buildDocument(recognised);
+      const metadata = metadataOf(recognised.metadata);
+      const preview: ImportPreview = previewOf(
+        req.query.format,
+        recognised,
+        built,
+        metaForOutline(metadata),
+      );
+      return { built, metadata, preview };
+    }
+
+    scope.post<ImportRequest>(
+      '/api/groups/:id/import/preview',
+      { schema, bodyLimit: IMPORT_MAX_BYTES },
+      async (req) => (await read(req)).preview,
+    );
+
+    scope.post<ImportRequest>(
+      '/api/groups/:id/import',
+      { schema, bodyLimit: IMPORT_MAX_BYTES },
+      async (req, reply: FastifyReply) => {
+        const auth = requireLogin(req);
+        const { built, metadata, preview } = await read(req);
+        const title =
+          (req.query.title ?? preview.title)
+            .replace(/\s+/g, ' ')
+            .trim()
+            .slice(0, REPORT_TITLE_MAX) || 'Imported text';
+        const now = new Date().toISOString();
+        const record: ReportRecord = {
+          id: newReportId(),
+          groupId: req.params.id,
+          title,
+          template: preview.type === 'resolution' ? 'ga-resolution' : 'blank',
+          createdAt: now,
+          updatedAt: now,
+        };
+        await storage.createReport(record, documentUpdate(built.doc), {
+          value: metadata,
+          by: auth.user.displayName,
+        });
+        await storage.appendAudit(
+          app.auditEvent(req, {
+            action: 'report.import',
+            groupId: record.groupId,
+            target: record.id,
+            detail: {
+              title,
+              format: req.query.format,
+              bytes: req.body.length,
+              counts: preview.counts,
+            },
+          }),
+        );
+        req.log.info({ report: record.id, format: req.query.format }, 'report imported');
+        return reply.code(201).send({ report: record, preview });
+      },
+    );
+  });
+}
