@@ -321,4 +321,40 @@ contract('metadata', (fresh) => {
     );
     assert.equal((await storage.getMetadata(b.reportId)).symbol, '');
   });
+
+  test('a report created with metadata (an import) has it from its first read, in the same commit', async () => {
+    const { storage } = await fresh();
+    const g = group();
+    await storage.createGroup(g, audit('group.create', g.id));
+    const at = '2026-12-07T20:00:00.000Z';
+    const value: DocumentMetadata = {
+      ...DEFAULT_METADATA,
+      symbol: 'A/C.1/70/L.45',
+      distribution: 'Limited',
+      date: '2015-10-21',
+      documentType: 'draft-resolution',
+    };
+    const record = {
+      id: 'r_imported',
+      groupId: g.id,
+      title: 'Imported',
+      template: 'ga-resolution' as const,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await storage.createReport(record, TEMPLATE, { value, by: 'Chair' });
+    assert.deepEqual(await storage.getMetadata(record.id), {
+      ...value,
+      updatedAt: at,
+      updatedBy: 'Chair',
+    });
+    // A second create with the same id fails whole: no row, no metadata change.
+    await assert.rejects(
+      storage.createReport({ ...record, groupId: g.id }, TEMPLATE, {
+        value: { ...value, symbol: 'A/70/174' },
+        by: 'Other',
+      }),
+    );
+    assert.equal((await storage.getMetadata(record.id)).symbol, 'A/C.1/70/L.45');
+  });
 });
