@@ -4,34 +4,27 @@
  * report with its masthead metadata in one transaction (201). The body is the file itself
  * (any content type), bounded before it is read; who may: the matrix's `importDocument`.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyPluginAsyncTypebox,
+  TypeBoxTypeProvider,
+} from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { REPORT_TITLE_MAX } from '../../shared/api.js';
-import {
-  IMPORT_FORMATS,
-  IMPORT_MAX_BYTES,
-  type ImportFormat,
-  type ImportPreview,
-} from '../../shared/import.js';
-import { LINE_PATTERN } from '../../shared/input.js';
+import { IMPORT_MAX_BYTES, type ImportPreview } from '../../shared/import.js';
 import {
   DEFAULT_METADATA,
   type DocumentMetadata,
   validateMetadata,
 } from '../../shared/metadata.js';
 import { DEFAULT_META, type DocumentMeta } from '../../shared/outline.js';
+import { ImportParams, ImportQuery } from '../../shared/routes/import.js';
 import { requireLogin } from '../http/auth-routes.js';
-import { GROUP_ID_PATTERN, memberFor } from '../http/group-routes.js';
+import { memberFor } from '../http/group-routes.js';
 import { documentUpdate, newReportId } from '../reports.js';
 import type { ReportRecord } from '../storage/types.js';
 import { buildDocument, previewOf } from './build.js';
 import { readImport } from './read.js';
 import { ImportError } from './source.js';
-
-interface ImportRequest {
-  Params: { id: string };
-  Querystring: { format: ImportFormat; title?: string };
-  Body: Buffer;
-}
 
 const MIB = IMPORT_MAX_BYTES / (1024 * 1024);
 
@@ -59,10 +52,11 @@ function metaForOutline(m: DocumentMetadata): DocumentMeta {
   };
 }
 
-export async function importRoutes(app: FastifyInstance): Promise<void> {
+export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage } = app;
 
-  await app.register(async (scope) => {
+  await app.register(async (plain) => {
+    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
     // The file is the body, whatever it calls itself: read as bytes, bounded.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
@@ -77,39 +71,19 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
         throw new ImportError(413, `The file is larger than ${MIB} MiB: nothing was imported.`);
     });
 
-    const schema = {
-      params: {
-        type: 'object',
-        required: ['id'],
-        properties: { id: { type: 'string', pattern: GROUP_ID_PATTERN } },
-      },
-      querystring: {
-        type: 'object',
-        required: ['format'],
-        additionalProperties: false,
-        properties: {
-          format: { type: 'string', enum: [...IMPORT_FORMATS] },
-          title: {
-            type: 'string',
-            minLength: 1,
-            maxLength: REPORT_TITLE_MAX,
-            pattern: LINE_PATTERN,
-          },
-        },
-      },
-    } as const;
+    const schema = { params: ImportParams, querystring: ImportQuery };
 
     /** Reads the upload into a document and its preview; throws a 400/413 on bad input. */
-    async function read(req: FastifyRequest<ImportRequest>) {
-      await memberFor(app, req, req.params.id, 'importDocument');
-      const bytes = req.body;
+    async function read(req: FastifyRequest, params: ImportParams, query: ImportQuery) {
+      await memberFor(app, req, params.id, 'importDocument');
+      const bytes = req.body as unknown;
       if (!Buffer.isBuffer(bytes) || bytes.length === 0)
         throw new ImportError(400, 'The file is empty: nothing to import.');
-      const recognised = await readImport(req.query.format, bytes);
+      const recognised = await readImport(query.format, bytes);
       const built = buildDocument(recognised);
       const metadata = metadataOf(recognised.metadata);
       const preview: ImportPreview = previewOf(
-        req.query.format,
+        query.format,
         recognised,
         built,
         metaForOutline(metadata),
@@ -117,18 +91,18 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
       return { built, metadata, preview };
     }
 
-    scope.post<ImportRequest>(
+    scope.post(
       '/api/groups/:id/import/preview',
       { schema, bodyLimit: IMPORT_MAX_BYTES },
-      async (req) => (await read(req)).preview,
+      async (req) => (await read(req, req.params, req.query)).preview,
     );
 
-    scope.post<ImportRequest>(
+    scope.post(
       '/api/groups/:id/import',
       { schema, bodyLimit: IMPORT_MAX_BYTES },
-      async (req, reply: FastifyReply) => {
+      async (req, reply) => {
         const auth = requireLogin(req);
-        const { built, metadata, preview } = await read(req);
+        const { built, metadata, preview } = await read(req, req.params, req.query);
         const title =
           (req.query.title ?? preview.title)
             .replace(/\s+/g, ' ')
@@ -155,7 +129,7 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
             detail: {
               title,
               format: req.query.format,
-              bytes: req.body.length,
+              bytes: (req.body as Buffer).length,
               counts: preview.counts,
             },
           }),
@@ -165,4 +139,4 @@ export async function importRoutes(app: FastifyInstance): Promise<void> {
       },
     );
   });
-}
+};
