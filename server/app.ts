@@ -42,6 +42,9 @@ import { operatorRoutes } from './http/operator-routes.js';
 import { reportRoutes } from './http/routes.js';
 import { importRoutes } from './import/routes.js';
 import { fastifyLogging, installRequestLog } from './logging.js';
+import { adoptionRoutes } from './revisions/adoption.js';
+import { compareRoutes } from './revisions/compare-routes.js';
+import { revisionRoutes } from './revisions/routes.js';
 import { openStorage } from './storage/open.js';
 import {
   type AuditEvent,
@@ -221,6 +224,9 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   await app.register(operatorRoutes);
   await app.register(exportRoutes);
   await app.register(importRoutes);
+  await app.register(revisionRoutes);
+  await app.register(compareRoutes);
+  await app.register(adoptionRoutes);
 
   // Silence deadlines: overdue ones are settled before the server listens, then kept by a timer.
   const silences = new SilenceScheduler(app);

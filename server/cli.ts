@@ -9,6 +9,9 @@
  *   member add --group g_… --email a@b.org --role observer [--represents "European Union"]
  *   invite --group g_… --role expert [--represents Kenya] [--hours 168]
  *   groups                     list groups and their members
+ *   revisions list --report <id>        a report's revisions (label, date, who, size, sha256)
+ *   revisions show --revision <id>      one revision, its hash checked: every node's number,
+ *                              status and text as they were
  *   setup-link                 print the running server's one-time setup link again (until used)
  *   unlock <email>             let an account locked by failed logins log in again now
  *   migrate-to-postgres [--to postgres://…]   copy the SQLite installation in CONCORD_DATA_DIR
@@ -18,6 +21,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isLine } from '../shared/input.js';
+import type { RevisionContent } from '../shared/revisions.js';
 import { isRole, type Role, representsFor } from '../shared/roles.js';
 import { createAccount, createGroup, createInvitation, operatorEvent } from './accounts.js';
 import { announcementPath, linkOrigin, readAnnouncement } from './announce.js';
@@ -202,6 +206,33 @@ export async function runCli(
             );
           }
         }
+        return;
+      }
+      case 'revisions list': {
+        const reportId = need(f, 'report');
+        if (!(await storage.getReport(reportId))) throw new Error(`no report ${reportId}`);
+        const adoption = await storage.getAdoption(reportId);
+        for (const r of await storage.listRevisions(reportId))
+          log(
+            `${String(r.number).padStart(3)}  ${r.id}  ${printable(r.label)}  ${r.date}  by ${printable(r.issuedBy.name)}  ${r.bytes} bytes  sha256 ${r.sha256}${r.final ? '  final' : ''}`,
+          );
+        if (adoption) log(`${adoption.statement} (${adoption.revisionId})`);
+        return;
+      }
+      case 'revisions show': {
+        const id = need(f, 'revision');
+        const r = await storage.getRevision(id);
+        if (!r) throw new Error(`no revision ${id}`);
+        log(
+          `${printable(r.label)} of report ${r.reportId}, ${r.date}, issued by ${printable(r.issuedBy.name)} at ${r.issuedAt}`,
+        );
+        log(`sha256 ${r.sha256} (checked)`);
+        if (r.coverNote) log(`cover note: ${printable(r.coverNote)}`);
+        const content = JSON.parse(r.content) as RevisionContent;
+        for (const n of content.nodes)
+          log(
+            `  ${printable(n.citation || n.kind).padEnd(14)} ${(n.status ?? '').padEnd(20)} ${printable(n.text.length > 100 ? `${n.text.slice(0, 99)}…` : n.text)}`,
+          );
         return;
       }
       default:

@@ -6,6 +6,7 @@
 import type { ThreadView } from './comments.js';
 import type { PositionView, SilenceView, StatusView } from './consensus.js';
 import type { MetadataView } from './metadata.js';
+import type { NumberingEvent, RevisionEvent } from './revisions.js';
 
 /** Pushed over the sync socket (MessageType.Event) to clients that may see it. */
 export type ReportEvent =
@@ -13,4 +14,6 @@ export type ReportEvent =
   | { seq: number; type: 'status'; status: StatusView }
   | { seq: number; type: 'position'; position: PositionView }
   | { seq: number; type: 'silence'; silence: SilenceView }
-  | { seq: number; type: 'metadata'; metadata: MetadataView };
+  | { seq: number; type: 'metadata'; metadata: MetadataView }
+  | RevisionEvent
+  | NumberingEvent;

@@ -1,18 +1,22 @@
 /** Paragraph numbers ("13 (a)") as comments cite them: read from the live text, or cached a minute. */
 import type { FastifyInstance } from 'fastify';
-import { computeNumbering } from '../../shared/numbering.js';
 import { reportToProseMirror } from '../reports.js';
+import { layeredNumbering, numberingLayer } from '../revisions/numbering.js';
 
 /** How long the inbox reuses a report's paragraph numbers. */
 const INBOX_NUMBERS_TTL_MS = 60_000;
 
-/** Paragraph id → citation ("13 (a)") in the report's text as it is now. */
+/**
+ * Paragraph id → citation ("13 (a)", or "5 bis" while the report keeps the last revision's
+ * numbers) in the report's text as it is now.
+ */
 export async function paragraphNumbers(
   app: FastifyInstance,
   reportId: string,
 ): Promise<Map<string, string>> {
+  const layer = await numberingLayer(app, reportId);
   return app.registry.withReport(reportId, (live) => {
-    const numbering = computeNumbering(reportToProseMirror(live.ydoc()));
+    const numbering = layeredNumbering(reportToProseMirror(live.ydoc()), layer);
     return new Map([...numbering.paragraphs].map(([id, n]) => [id, n.citation]));
   });
 }

@@ -19,6 +19,7 @@ import {
   STATUS_LABELS,
   type StatusView,
 } from '../../shared/consensus.js';
+import { WHOLE_DOCUMENT_LOCK } from '../../shared/revisions.js';
 import { writeAudit } from '../audit/store.js';
 import { insertEvent, lastEventSeqIn, nextEventSeq, reportLock } from '../comments/event-log.js';
 import { notifySilenceOutcome } from '../comments/inbox-store.js';
@@ -222,6 +223,9 @@ async function lockedIn(
     if (LOCKED_STATUSES.has(status) && !except.has(status)) out.add(r.paragraph_id);
   }
   for (const s of await runningSilences(q, reportId)) for (const p of s.paragraphIds) out.add(p);
+  // An adopted report is locked whole (server/revisions: adoption).
+  if (await q.one('SELECT report_id FROM report_adoptions WHERE report_id = ?', [reportId]))
+    out.add(WHOLE_DOCUMENT_LOCK);
   return out;
 }
 

@@ -30,7 +30,6 @@ import {
   transitionAction,
 } from '../../shared/consensus.js';
 import { PROSE_PATTERN } from '../../shared/input.js';
-import { computeNumbering } from '../../shared/numbering.js';
 import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
 import { isTextBlock } from '../../shared/schema.js';
 import { negotiatedText } from '../../shared/text.js';
@@ -38,6 +37,7 @@ import { can, HttpError } from '../auth/policy.js';
 import { agreedTextHash, identifiedNode } from '../consensus/agreed-text.js';
 import { afterConsensusCommit } from '../consensus/publish.js';
 import { reportToProseMirror } from '../reports.js';
+import { layeredNumbering, numberingLayer } from '../revisions/numbering.js';
 import {
   type AuditEvent,
   ConflictError,
@@ -83,9 +83,10 @@ async function paragraphsOf(
   app: FastifyInstance,
   reportId: string,
 ): Promise<Map<string, ParagraphInfo>> {
+  const layer = await numberingLayer(app, reportId);
   return app.registry.withReport(reportId, (live) => {
     const doc = reportToProseMirror(live.ydoc());
-    const numbers = computeNumbering(doc).paragraphs;
+    const numbers = layeredNumbering(doc, layer).paragraphs;
     const out = new Map<string, ParagraphInfo>();
     doc.descendants((node) => {
       if (!isTextBlock(node)) return !node.isTextblock;

@@ -40,6 +40,9 @@ const TABLES: ReadonlyArray<{ name: string; identity?: string }> = [
   { name: 'position_history', identity: 'id' },
   { name: 'silences' },
   { name: 'silence_notices' },
+  { name: 'revisions' },
+  { name: 'report_adoptions' },
+  { name: 'report_numbering' },
 ];
 
 /** Rows per INSERT statement. */

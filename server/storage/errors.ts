@@ -11,7 +11,10 @@ export class ConflictError extends Error {
       | 'setup-done'
       | 'not-found'
       | 'last-chair'
-      | 'consensus-conflict',
+      | 'consensus-conflict'
+      | 'revision-label'
+      | 'revision-changed'
+      | 'adopted',
     message: string,
   ) {
     super(message);

@@ -314,4 +314,47 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
      updated_by TEXT NOT NULL
    );`,
   },
+  {
+    version: 5,
+    name: 'revisions: frozen, hashed, never changed; adoption; the bis/ter switch',
+    sql: `
+  CREATE TABLE revisions (
+    id TEXT PRIMARY KEY,
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    number INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    label_key TEXT NOT NULL,
+    date TEXT NOT NULL,
+    cover_note TEXT,
+    issued_by TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    final INTEGER NOT NULL,
+    state BYTEA NOT NULL,
+    content TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    UNIQUE (report_id, number),
+    UNIQUE (report_id, label_key)
+  );
+  CREATE TABLE report_adoptions (
+    report_id TEXT PRIMARY KEY REFERENCES reports(id),
+    revision_id TEXT NOT NULL REFERENCES revisions(id),
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    statement TEXT NOT NULL
+  );
+  CREATE TABLE report_numbering (
+    report_id TEXT PRIMARY KEY REFERENCES reports(id),
+    keep_numbers INTEGER NOT NULL
+  );
+  CREATE TRIGGER revisions_append_only BEFORE UPDATE OR DELETE ON revisions
+    FOR EACH ROW EXECUTE FUNCTION concord_append_only('a revision never changes');
+  CREATE TRIGGER revisions_no_truncate BEFORE TRUNCATE ON revisions
+    FOR EACH STATEMENT EXECUTE FUNCTION concord_append_only('a revision never changes');
+  CREATE TRIGGER report_adoptions_append_only BEFORE UPDATE OR DELETE ON report_adoptions
+    FOR EACH ROW EXECUTE FUNCTION concord_append_only('an adoption is never reopened');
+  CREATE TRIGGER report_adoptions_no_truncate BEFORE TRUNCATE ON report_adoptions
+    FOR EACH STATEMENT EXECUTE FUNCTION concord_append_only('an adoption is never reopened');`,
+  },
 ];

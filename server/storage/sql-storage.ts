@@ -7,6 +7,7 @@
 import type { ReadMarker, ThreadView } from '../../shared/comments.js';
 import type { ParagraphHistoryResponse, SilenceView } from '../../shared/consensus.js';
 import type { DocumentMetadata, MetadataView } from '../../shared/metadata.js';
+import type { AdoptionView, RevisionSummary } from '../../shared/revisions.js';
 import type { Role } from '../../shared/roles.js';
 import { SqlAuditStore } from '../audit/store.js';
 import { SqlAccountStore } from '../auth/store.js';
@@ -14,6 +15,7 @@ import { SqlThreadStore } from '../comments/store.js';
 import { SqlConsensusStore } from '../consensus/store.js';
 import { SqlMetadataStore } from '../documents/metadata.js';
 import { SqlDocuments } from '../documents/store.js';
+import { SqlRevisionStore } from '../revisions/store.js';
 import type { Db, Engine } from './sql.js';
 import type {
   Appended,
@@ -26,11 +28,14 @@ import type {
   GroupRecord,
   InitialMetadata,
   InvitationRecord,
+  IssuedRevision,
   MemberRecord,
   MemberView,
   MessageRef,
   MetadataChange,
+  NewRevision,
   ReportRecord,
+  RevisionRecord,
   SessionRecord,
   Snapshot,
   Storage,
@@ -50,6 +55,7 @@ export abstract class SqlStorage implements Storage {
   protected readonly audit: SqlAuditStore;
   protected readonly threads: SqlThreadStore;
   protected readonly consensus: SqlConsensusStore;
+  protected readonly revisions: SqlRevisionStore;
 
   constructor(readonly db: Db) {
     this.documents = new SqlDocuments(db);
@@ -58,6 +64,7 @@ export abstract class SqlStorage implements Storage {
     this.audit = new SqlAuditStore(db);
     this.threads = new SqlThreadStore(db);
     this.consensus = new SqlConsensusStore(db);
+    this.revisions = new SqlRevisionStore(db);
   }
 
   abstract appendUpdate(
@@ -270,5 +277,32 @@ export abstract class SqlStorage implements Storage {
   }
   lockedParagraphIds(reportId: string): Promise<Set<string>> {
     return this.consensus.lockedParagraphIds(reportId);
+  }
+
+  // --- revisions ---
+  issueRevision(
+    reportId: string,
+    revision: NewRevision,
+    audit: AuditEvent,
+  ): Promise<IssuedRevision> {
+    return this.revisions.issueRevision(reportId, revision, audit);
+  }
+  listRevisions(reportId: string): Promise<RevisionSummary[]> {
+    return this.revisions.listRevisions(reportId);
+  }
+  getRevision(id: string): Promise<RevisionRecord | null> {
+    return this.revisions.getRevision(id);
+  }
+  getLastRevision(reportId: string): Promise<RevisionRecord | null> {
+    return this.revisions.getLastRevision(reportId);
+  }
+  getAdoption(reportId: string): Promise<AdoptionView | null> {
+    return this.revisions.getAdoption(reportId);
+  }
+  getKeepNumbers(reportId: string): Promise<boolean> {
+    return this.revisions.getKeepNumbers(reportId);
+  }
+  setKeepNumbers(reportId: string, on: boolean, audit: AuditEvent): Promise<StoredEvent | null> {
+    return this.revisions.setKeepNumbers(reportId, on, audit);
   }
 }

@@ -324,4 +324,46 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
      updated_by TEXT NOT NULL
    );`,
   },
+  {
+    version: 10,
+    name: 'revisions: frozen, hashed, never changed; adoption; the bis/ter switch',
+    sql: `CREATE TABLE revisions (
+     id TEXT PRIMARY KEY,
+     report_id TEXT NOT NULL REFERENCES reports(id),
+     number INTEGER NOT NULL,
+     label TEXT NOT NULL,
+     label_key TEXT NOT NULL,
+     date TEXT NOT NULL,
+     cover_note TEXT,
+     issued_by TEXT NOT NULL,
+     issued_at TEXT NOT NULL,
+     final INTEGER NOT NULL,
+     state BLOB NOT NULL,
+     content TEXT NOT NULL,
+     sha256 TEXT NOT NULL,
+     bytes INTEGER NOT NULL,
+     seq INTEGER NOT NULL,
+     UNIQUE (report_id, number),
+     UNIQUE (report_id, label_key)
+   );
+   CREATE TABLE report_adoptions (
+     report_id TEXT PRIMARY KEY REFERENCES reports(id),
+     revision_id TEXT NOT NULL REFERENCES revisions(id),
+     at TEXT NOT NULL,
+     by TEXT NOT NULL,
+     statement TEXT NOT NULL
+   );
+   CREATE TABLE report_numbering (
+     report_id TEXT PRIMARY KEY REFERENCES reports(id),
+     keep_numbers INTEGER NOT NULL
+   );
+   CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
+     BEGIN SELECT RAISE(ABORT, 'a revision never changes'); END;
+   CREATE TRIGGER revisions_no_delete BEFORE DELETE ON revisions
+     BEGIN SELECT RAISE(ABORT, 'a revision never changes'); END;
+   CREATE TRIGGER report_adoptions_no_update BEFORE UPDATE ON report_adoptions
+     BEGIN SELECT RAISE(ABORT, 'an adoption is never reopened'); END;
+   CREATE TRIGGER report_adoptions_no_delete BEFORE DELETE ON report_adoptions
+     BEGIN SELECT RAISE(ABORT, 'an adoption is never reopened'); END;`,
+  },
 ];

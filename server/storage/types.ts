@@ -25,6 +25,7 @@ import type {
   StatusView,
 } from '../../shared/consensus.js';
 import type { DocumentMetadata, MetadataView } from '../../shared/metadata.js';
+import type { AdoptionView, RevisionSummary } from '../../shared/revisions.js';
 import type { Role } from '../../shared/roles.js';
 import type { Engine } from './sql.js';
 
@@ -445,13 +446,75 @@ export interface ConsensusStore {
   lockedParagraphIds(reportId: string): Promise<Set<string>>;
 }
 
+/** A revision as the server freezes it (server/revisions/freeze.ts), before it is stored. */
+export interface NewRevision {
+  id: string;
+  label: string;
+  date: string;
+  coverNote: string | null;
+  issuedBy: PersonView;
+  issuedAt: string;
+  /** The encoded Yjs state (Y.encodeStateAsUpdate) of the durable document. */
+  state: Uint8Array;
+  /** JSON of shared/revisions.ts RevisionContent. */
+  content: string;
+  /**
+   * The report's last event seq when statuses, positions and threads were read for `content`:
+   * if any event was written since, nothing is stored (ConflictError 'revision-changed').
+   */
+  afterEventSeq: number;
+  /** Set for the final revision: the report is adopted in the same transaction. */
+  adoption: { statement: string } | null;
+}
+
+/** A stored revision with its state and content (its sha256 checked on read). */
+export interface RevisionRecord extends RevisionSummary {
+  state: Uint8Array;
+  content: string;
+}
+
+export interface IssuedRevision {
+  revision: RevisionSummary;
+  event: StoredEvent;
+  adoption: AdoptionView | null;
+}
+
+/**
+ * Revisions: frozen states of a report, never changed once issued (the engines refuse updates and
+ * deletes), each checked against its sha256 when read; adoption; the bis/ter switch.
+ */
+export interface RevisionStore {
+  /**
+   * Stores a revision with its report event and audit row (and the adoption, for the final one)
+   * in one transaction holding the report's lock. ConflictError 'revision-label' when the label
+   * is taken (compared without case), 'revision-changed' when a report event was written after
+   * `afterEventSeq`, 'adopted' once the report is adopted: nothing is written.
+   */
+  issueRevision(
+    reportId: string,
+    revision: NewRevision,
+    audit: AuditEvent,
+  ): Promise<IssuedRevision>;
+  /** The report's revisions, oldest first (no state or content). */
+  listRevisions(reportId: string): Promise<RevisionSummary[]>;
+  /** A revision with its state and content; RevisionCorrupt (a StorageError) when its hash fails. */
+  getRevision(id: string): Promise<RevisionRecord | null>;
+  getLastRevision(reportId: string): Promise<RevisionRecord | null>;
+  getAdoption(reportId: string): Promise<AdoptionView | null>;
+  /** The report's "keep the last revision's numbers" switch (bis/ter). */
+  getKeepNumbers(reportId: string): Promise<boolean>;
+  /** Sets the switch with its event and audit row; null (nothing written) when already so. */
+  setKeepNumbers(reportId: string, on: boolean, audit: AuditEvent): Promise<StoredEvent | null>;
+}
+
 /** Every domain on one engine. */
 export interface Storage
   extends DocumentStore,
     AccountStore,
     AuditStore,
     ThreadStore,
-    ConsensusStore {
+    ConsensusStore,
+    RevisionStore {
   readonly kind: Engine;
   /** Resolves when the storage answers a trivial query (readiness). */
   ping(): Promise<void>;

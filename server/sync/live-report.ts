@@ -30,7 +30,12 @@ import {
 } from '../../shared/protocol.js';
 import { REPORT_FRAGMENT, SCHEMA_VERSION } from '../../shared/schema.js';
 import { DOCUMENT_META, upgradeDocument } from '../../shared/upgrade.js';
-import type { ClientBinding, Storage, StoredDocument } from '../storage/types.js';
+import {
+  type ClientBinding,
+  type Storage,
+  StorageError,
+  type StoredDocument,
+} from '../storage/types.js';
 import { binaryFrame } from './frame.js';
 import { type GuardDecision, UpdateGuard } from './guard.js';
 import type { SyncReplies } from './sync-replies.js';
@@ -472,6 +477,20 @@ export class LiveReport {
   /** The locked ids (empty when none). */
   get lockedIds(): ReadonlySet<string> {
     return this.locks ?? new Set();
+  }
+
+  /**
+   * Runs `read` on the document once every change applied to it is durable, in the same tick as
+   * the check: what it reads is exactly what storage holds (revisions freeze this). Rejects when
+   * the report failed (its storage refused an append).
+   */
+  async readDurable<T>(read: (doc: Y.Doc) => T): Promise<T> {
+    for (;;) {
+      if (this.failed || this.destroyed)
+        throw new StorageError(`report ${this.id} is not available (storage failed)`);
+      if (this.inflight === 0) return read(this.ydoc());
+      await this.barrier.catch(() => {});
+    }
   }
 
   /** Runs `send` once every change made so far is durable (at once when none is pending). */

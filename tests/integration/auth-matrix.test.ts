@@ -26,6 +26,7 @@ const TESTED = [
   'read',
   'editText',
   'createReport',
+  'issueRevision',
   'manageMembers',
   'manageChairs',
   'viewAudit',
@@ -51,9 +52,7 @@ const TESTED_ELSEWHERE: Readonly<Partial<Record<Action, string>>> = {
 };
 
 /** Actions of the matrix that nothing in the server exposes yet. */
-const NO_ENDPOINT: Readonly<Partial<Record<Action, string>>> = {
-  issueRevision: 'revisions',
-};
+const NO_ENDPOINT: Readonly<Partial<Record<Action, string>>> = {};
 
 let server: TestServer;
 let reportId: string;
@@ -183,6 +182,23 @@ const checks: Record<(typeof TESTED)[number], (role: Role) => Promise<void>> = {
     await expectStatus(renamed, expected(role, 'createReport', 200), 'PATCH /api/reports/:id');
     const title = (await server.app.storage.getReport(reportId))!.title;
     assert.equal(title === `Renamed by ${role}`, roleCan(role, 'createReport'), title);
+  },
+
+  async issueRevision(role) {
+    const user = as(role);
+    const label = `Rev by ${role}`;
+    const issued = await server.request('POST', `/api/reports/${reportId}/revisions`, {
+      as: user,
+      body: { label },
+    });
+    await expectStatus(issued, expected(role, 'issueRevision', 201), 'POST revision');
+    const labels = (await server.app.storage.listRevisions(reportId)).map((r) => r.label);
+    assert.equal(labels.includes(label), roleCan(role, 'issueRevision'), labels.join(', '));
+    const numbering = await server.request('PUT', `/api/reports/${reportId}/numbering`, {
+      as: user,
+      body: { keepNumbers: role === 'chair' },
+    });
+    await expectStatus(numbering, expected(role, 'issueRevision', 200), 'PUT numbering');
   },
 
   async manageChairs(role) {
@@ -361,6 +377,13 @@ describe('people outside the group', () => {
         `/api/groups/${g}/import?format=text`,
         `/api/groups/${ghostGroup}/import?format=text`,
         'Planted\n1. Text.',
+      ],
+      ['GET', `/api/reports/${reportId}/revisions`, `/api/reports/${ghostReport}/revisions`],
+      [
+        'POST',
+        `/api/reports/${reportId}/revisions`,
+        `/api/reports/${ghostReport}/revisions`,
+        { label: 'Planted' },
       ],
     ];
     for (const [method, real, ghost, body] of routes) {

@@ -13,6 +13,7 @@ import { HomePage } from '../pages/HomePage.js';
 import { InvitePage } from '../pages/InvitePage.js';
 import { LoginPage } from '../pages/LoginPage.js';
 import { ReportPage } from '../pages/ReportPage.js';
+import { ComparePage, RevisionPage, RevisionsPage } from '../pages/RevisionsPage.js';
 import { SetupPage } from '../pages/SetupPage.js';
 import { hasUnsavedChanges } from '../sync/session.js';
 import { startedAs } from './account.js';
@@ -26,6 +27,14 @@ function Page({ route }: { route: Route }) {
       return <ReportPage reportId={route.reportId} threadId={route.threadId} />;
     case 'board':
       return <BoardPage reportId={route.reportId} view={route.view} />;
+    case 'revisions':
+      return route.revisionId ? (
+        <RevisionPage reportId={route.reportId} revisionId={route.revisionId} />
+      ) : (
+        <RevisionsPage reportId={route.reportId} />
+      );
+    case 'compare':
+      return <ComparePage reportId={route.reportId} from={route.from} to={route.to} />;
     case 'list':
       return <HomePage />;
     case 'group':

@@ -3,6 +3,8 @@
  *   #/                 home: my groups and their reports
  *   #/r/<reportId>     a report (?thread=<threadId>: opened at that comment thread)
  *   #/r/<reportId>/board   its consensus board (…/matrix: the chair's positions matrix)
+ *   #/r/<reportId>/revisions[/<revisionId>]   its revisions; one revision read-only
+ *   #/r/<reportId>/compare/<from>/<to>   two revisions compared (<to> "live": the text now)
  *   #/g/<groupId>      a group's members (and, for chair and secretariat, their management)
  *   #/account          my account (change password)
  *   #/login[?next=…]   log in (then go to `next`, a route of this list)
@@ -17,6 +19,8 @@ export type Route =
   | { name: 'list' }
   | { name: 'report'; reportId: string; threadId: string | null }
   | { name: 'board'; reportId: string; view: BoardView }
+  | { name: 'revisions'; reportId: string; revisionId: string | null }
+  | { name: 'compare'; reportId: string; from: string; to: string }
   | { name: 'group'; groupId: string }
   | { name: 'account' }
   | { name: 'login'; next: string | null }
@@ -46,6 +50,21 @@ export function parseRoute(hash: string): Route {
   }
   match = /^\/r\/([^/?#]+)\/(board|matrix)\/?$/.exec(path);
   if (match) return { name: 'board', reportId: param(match), view: match[2] as BoardView };
+  match = /^\/r\/([^/?#]+)\/revisions(?:\/([^/?#]+))?\/?$/.exec(path);
+  if (match)
+    return {
+      name: 'revisions',
+      reportId: param(match),
+      revisionId: match[2] ? decodeURIComponent(match[2]) : null,
+    };
+  match = /^\/r\/([^/?#]+)\/compare\/([^/?#]+)\/([^/?#]+)\/?$/.exec(path);
+  if (match)
+    return {
+      name: 'compare',
+      reportId: param(match),
+      from: decodeURIComponent(match[2]!),
+      to: decodeURIComponent(match[3]!),
+    };
   match = /^\/g\/([^/?#]+)\/?$/.exec(path);
   if (match) return { name: 'group', groupId: param(match) };
   if (path === '/account') return { name: 'account' };
@@ -70,6 +89,20 @@ export function reportHref(reportId: string, threadId?: string | null): string {
 /** A report's consensus board, or its positions matrix. */
 export function boardHref(reportId: string, view: BoardView = 'board'): string {
   return `#/r/${encodeURIComponent(reportId)}/${view}`;
+}
+
+/** A report's revisions, or one of them read-only. */
+export function revisionsHref(reportId: string): string {
+  return `#/r/${encodeURIComponent(reportId)}/revisions`;
+}
+
+export function revisionHref(reportId: string, revisionId: string): string {
+  return `${revisionsHref(reportId)}/${encodeURIComponent(revisionId)}`;
+}
+
+/** Two revisions compared; `to` 'live' is the text now. */
+export function compareHref(reportId: string, from: string, to: string): string {
+  return `#/r/${encodeURIComponent(reportId)}/compare/${encodeURIComponent(from)}/${encodeURIComponent(to)}`;
 }
 
 export function groupHref(groupId: string): string {

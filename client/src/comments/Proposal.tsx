@@ -4,9 +4,9 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import type { ThreadView } from '../../../shared/comments.js';
+import { wordDiff } from '../../../shared/diff.js';
 import { errorMessage } from '../api.js';
 import type { CommentsState } from './CommentsState.js';
-import { wordDiff } from './diff.js';
 import { personText } from './text.js';
 
 export function Proposal(props: {

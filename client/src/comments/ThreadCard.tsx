@@ -20,6 +20,8 @@ export interface ThreadCardProps {
   state: CommentsState;
   /** The paragraph's number now; null when it is gone. */
   citation: string | null;
+  /** "13 (c) in Rev.2, now 14 (c)" when its number moved since the last revision, else null. */
+  movedSince: string | null;
   /** The paragraph's text, for a quote or a proposal (null otherwise, or when it is gone). */
   paragraphText: string | null;
   unread: boolean;
@@ -103,6 +105,11 @@ export const ThreadCard = memo(function ThreadCard(p: ThreadCardProps) {
           ) : null}
         </span>
       </header>
+      {p.movedSince ? (
+        <p class="thread-number-moved" data-testid="thread-number-moved">
+          {p.movedSince}
+        </p>
+      ) : null}
       {t.quote ? (
         <blockquote class="comment-quote" data-testid="thread-quote">
           {t.quote}

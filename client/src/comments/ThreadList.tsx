@@ -2,7 +2,8 @@
  * The threads the filters let through, in document order, each labelled with its paragraph's
  * current number; new threads on their way first. Each card gets only what it shows.
  */
-
+import { numberMoved } from '../../../shared/compare.js';
+import { lastRevision } from '../revisions/lastRevision.js';
 import type { CommentsState } from './CommentsState.js';
 import { inDocumentOrder, passes } from './model.js';
 import { PendingSendItem } from './PendingSendItem.js';
@@ -25,6 +26,7 @@ export function ThreadList({ state }: { state: CommentsState }) {
   const canApply = state.can('applyProposal');
   const canDeleteOthers = state.can('deleteOthersMessages');
 
+  const revision = lastRevision.value?.reportId === store.reportId ? lastRevision.value : null;
   const pending = store.pending;
   const newThreads = pending.filter(
     (send) => send.what === 'thread' && (!only || send.paragraphId === only),
@@ -59,6 +61,11 @@ export function ThreadList({ state }: { state: CommentsState }) {
             thread={t}
             state={state}
             citation={info ? info.citation : null}
+            movedSince={
+              revision && info
+                ? numberMoved(revision.citations.get(t.paragraphId), revision.label, info.citation)
+                : null
+            }
             paragraphText={info && (t.quote || t.proposal !== null) ? info.text : null}
             unread={store.isUnread(t)}
             active={active === t.id}

@@ -5,7 +5,7 @@
 import { LOCKED_EDIT_NOTICE } from '../../../shared/consensus.js';
 import type { Role } from '../../../shared/roles.js';
 import { roleCan } from '../../../shared/roles.js';
-import { boardHref } from '../app/routes.js';
+import { boardHref, revisionsHref } from '../app/routes.js';
 import { selectParagraph } from '../report/editorActions.js';
 import type { EditorBridge } from '../report/editorBridge.js';
 import type { ConsensusState } from './ConsensusState.js';
@@ -44,6 +44,9 @@ export function ConsensusToolbar(props: {
               Positions matrix
             </a>
           ) : null}
+          <a class="tool-link" href={revisionsHref(id)} data-testid="revisions-link">
+            Revisions
+          </a>
         </span>
       </div>
       {/* A fresh element per refusal: a notice hidden meanwhile shows again. */}

@@ -10,7 +10,8 @@
 import type { Node as PMNode } from 'prosemirror-model';
 import { type EditorState, Plugin, PluginKey } from 'prosemirror-state';
 import { Decoration, DecorationSet } from 'prosemirror-view';
-import { computeNumbering, type Numbering } from '../../../shared/numbering.js';
+import type { Numbering } from '../../../shared/numbering.js';
+import { reportNumbering } from '../revisions/numbering.js';
 
 export interface NumberingState {
   numbering: Numbering;
@@ -20,7 +21,7 @@ export interface NumberingState {
 export const numberingKey = new PluginKey<NumberingState>('numbering');
 
 function build(doc: PMNode): NumberingState {
-  const numbering = computeNumbering(doc);
+  const numbering = reportNumbering(doc);
   const decorations: Decoration[] = [];
   const empty = (node: PMNode) => (node.content.size === 0 ? { class: 'is-empty' } : {});
   const title = doc.firstChild;

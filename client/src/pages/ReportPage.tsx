@@ -27,6 +27,7 @@ import {
 import { StructureToolbar } from '../report/StructureToolbar.js';
 import { openReportScope, type ReportScope } from '../report/scope.js';
 import { WordCount } from '../report/WordCount.js';
+import { loadLastRevision } from '../revisions/lastRevision.js';
 
 const EDIT_HELP =
   'Tab / Shift-Tab: sub-paragraph level · Escape, then Tab: leave the text · Ctrl-Alt-M: comment · Ctrl-B bold · Ctrl-I italic · Ctrl-Z undoes your own changes only';
@@ -62,6 +63,9 @@ function Report({ reportId, threadId }: { reportId: string; threadId: string | n
       }),
     [scope],
   );
+  useEffect(() => {
+    void loadLastRevision(reportId);
+  }, [reportId]);
   const access = scope.live.access.value;
   useCurrentGroup(access?.report.groupId ?? null);
 

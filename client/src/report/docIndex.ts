@@ -4,9 +4,9 @@
  * comments panel, the paragraph card, the silences and the board all read this one index.
  */
 import type { Node as PMNode } from 'prosemirror-model';
-import { computeNumbering } from '../../../shared/numbering.js';
 import { isTextBlock } from '../../../shared/schema.js';
 import { negotiatedText } from '../../../shared/text.js';
+import { reportNumbering } from '../revisions/numbering.js';
 
 export interface ParagraphInfo {
   id: string;
@@ -46,7 +46,7 @@ const PART_NAMES: Readonly<Record<string, string>> = {
 
 export function indexDoc(doc: PMNode | null): DocIndex {
   if (!doc) return EMPTY_INDEX;
-  const numbering = computeNumbering(doc);
+  const numbering = reportNumbering(doc);
   const paragraphs = new Map<string, ParagraphInfo>();
   const chapters: ChapterInfo[] = [];
   let index = 0;

@@ -28,6 +28,7 @@ import { ThreadStore } from '../comments/store.js';
 import { ConsensusStore } from '../consensus/store.js';
 import { presenceUser } from '../identity.js';
 import { MetadataStore } from '../report/metadataStore.js';
+import { loadLastRevision } from '../revisions/lastRevision.js';
 import { computeSaveState, DurableClocks, type SaveState } from './saveState.js';
 
 /** How often a failing connection may ask the API why (see probeAccess). */
@@ -160,7 +161,9 @@ export class ReportSession {
         return;
       }
       if (typeof event?.seq !== 'number') return;
-      if (!this.consensus.applyEvent(event) && !this.metadata.applyEvent(event))
+      if (event.type === 'revision' || event.type === 'numbering')
+        void loadLastRevision(this.reportId);
+      else if (!this.consensus.applyEvent(event) && !this.metadata.applyEvent(event))
         this.threads.applyEvent(event);
       if (this.eventSeq !== null && event.seq > this.eventSeq) {
         this.eventSeq = event.seq;
