@@ -93,6 +93,8 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateCheck {
       }
     }
   }
+  const cycle = dependencyCycle(decoded.structs, from, to);
+  if (cycle !== null) return { ok: false, reason: 'malformed', detail: cycle };
   for (const [client, ranges] of decoded.ds.clients) {
     const limit = Math.max(known(client), to.get(client) ?? 0);
     for (const r of ranges) {
@@ -113,6 +115,83 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateCheck {
     clients: to,
     decoded,
   };
+}
+
+/**
+ * Yjs integrates a client's structs in clock order, each after what it refers to (origins, the
+ * parent's item). Content that exists was made after what it refers to, so in a real update these
+ * references never form a cycle; a forged one that does makes Yjs throw halfway (a reference to a
+ * later clock of the same client) or park part of it, after it has applied the rest. Returns what
+ * closes a cycle, or null. Every struct of the update is a node; a node depends on the previous
+ * struct of its client and on the structs of the update it refers to.
+ */
+function dependencyCycle(
+  structs: DecodedUpdate['structs'],
+  from: ReadonlyMap<number, number>,
+  to: ReadonlyMap<number, number>,
+): string | null {
+  const byClient = new Map<number, number[]>();
+  /** The previous struct of the same client, or -1. */
+  const prev = new Int32Array(structs.length).fill(-1);
+  structs.forEach((s, i) => {
+    const list = byClient.get(s.id.client);
+    if (list) {
+      prev[i] = list[list.length - 1]!;
+      list.push(i);
+    } else byClient.set(s.id.client, [i]);
+  });
+  /** The index of the struct of the update that holds `id`, or -1 (the server holds it). */
+  const holder = (id: IdLike): number => {
+    const f = from.get(id.client);
+    if (f === undefined || id.clock < f || id.clock >= to.get(id.client)!) return -1;
+    const list = byClient.get(id.client)!;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = structs[list[mid]!]!;
+      if (id.clock < s.id.clock) hi = mid - 1;
+      else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
+      else return list[mid]!;
+    }
+    return -1;
+  };
+  const deps = (i: number): number[] => {
+    const s = structs[i]!;
+    const out: number[] = [];
+    if (prev[i]! !== -1) out.push(prev[i]!);
+    if (s instanceof Y.Item) {
+      for (const ref of [s.origin, s.rightOrigin, s.parent]) {
+        if (!isId(ref)) continue;
+        const j = holder(ref);
+        if (j !== -1) out.push(j);
+      }
+    }
+    return out;
+  };
+  // Iterative depth-first search: 0 unseen, 1 on the current path, 2 done.
+  const state = new Uint8Array(structs.length);
+  for (let start = 0; start < structs.length; start++) {
+    if (state[start] !== 0) continue;
+    const stack: Array<{ node: number; next: number[] }> = [{ node: start, next: deps(start) }];
+    state[start] = 1;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const j = top.next.pop();
+      if (j === undefined) {
+        state[top.node] = 2;
+        stack.pop();
+      } else if (state[j] === 1) {
+        const s = structs[top.node]!.id;
+        const t = structs[j]!.id;
+        return `${s.client}:${s.clock} refers to ${t.client}:${t.clock}, which depends on it`;
+      } else if (state[j] === 0) {
+        state[j] = 1;
+        stack.push({ node: j, next: deps(j) });
+      }
+    }
+  }
+  return null;
 }
 
 /**

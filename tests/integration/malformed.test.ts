@@ -28,9 +28,13 @@ import {
   type TestClient,
   within,
 } from '../helpers/clients.js';
+import { crossCycle, flipBits, forwardReference } from '../helpers/forge.js';
 import { startTestServer, type TestServer, waitFor } from '../helpers/server.js';
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
+/** Bit-flipped frames per run; WIRE_FLIP_RUNS for a longer one. */
+const FLIP_RUNS = Number(process.env['WIRE_FLIP_RUNS'] ?? 40);
+const FLIP_SEED = Number(process.env['WIRE_FLIP_SEED'] ?? 1207);
 
 const cleanup = new Cleanup();
 after(() => cleanup.run());
@@ -308,6 +312,96 @@ describe('malformed frames on the sync socket', () => {
       p.insert(0, [new Y.XmlText('child of a missing parent')]);
     }, doc3);
     await expectRefused(sendBytes(syncFrame(2, nested)), 'nested');
+  });
+
+  test('an update whose references form a cycle → 1003 before anything is applied (Yjs would throw or park halfway)', async () => {
+    // Two insertions of one client, the first referring forward to the second.
+    const two = updateOf((d) => {
+      insertText('forward ')(d);
+      paragraphText(paragraphs(d)[0]!).insert(2, 'never stored ');
+    });
+    await expectClose(
+      CloseCode.UnsupportedData,
+      sendBytes(syncFrame(2, forwardReference(two))),
+      'own',
+    );
+    // Two clients in one update, each building on the other.
+    const a = cloneLive();
+    a.clientID = 4_000_001;
+    const b = cloneLive();
+    b.clientID = 4_000_002;
+    insertText('never stored a ')(a);
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    paragraphText(paragraphs(b)[0]!).insert(3, 'never stored b ');
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    const both = Y.encodeStateAsUpdate(a, Y.encodeStateVector(live));
+    await expectClose(
+      CloseCode.UnsupportedData,
+      sendBytes(syncFrame(1, crossCycle(both, 4_000_001, 4_000_002))),
+      'across clients',
+    );
+  });
+
+  test(`bit-flipped update frames (seeded, ${FLIP_RUNS}): a 1003, a refusal in words or a whole update; never half, nothing parked`, async () => {
+    const gen = prng.create(FLIP_SEED);
+    const seen = new Set<string>();
+    for (let i = 0; i < FLIP_RUNS; i++) {
+      const doc = cloneLive();
+      doc.clientID = 5_000_000 + i;
+      const update = updateOf((d) => {
+        insertText(`flip ${i} `)(d);
+        paragraphText(paragraphs(d)[1]!).format(0, 3, { em: {} });
+        paragraphText(paragraphs(d)[0]!).delete(0, 2);
+      }, doc);
+      const frame = flipBits(syncFrame(2, update), gen);
+      const before = capture(live);
+      const sock = rawSocket(
+        `${server.wsUrl}/${reportId}`,
+        { cookie: server.chair.cookie },
+        cleanup,
+      );
+      await within(sock.opened, 10_000, 'raw socket open');
+      await waitFor(() => sock.frames.length > 0, 'server greeting');
+      sock.ws.send(frame, { binary: true });
+      // A marker behind it on the same socket: once it is applied, the frame was handled.
+      const marker = `marker-${i} `;
+      sock.ws.send(
+        syncFrame(
+          2,
+          updateOf((d) => paragraphText(paragraphs(d)[2]!).insert(0, marker)),
+        ),
+        {
+          binary: true,
+        },
+      );
+      let closed: { code: number; reason: string } | null = null;
+      void sock.closed.then((c) => {
+        closed = c;
+      });
+      await waitFor(
+        () => closed !== null || reportXml(live).includes(marker),
+        `case ${i}: the close or the marker`,
+      );
+      assert.equal(live.store.pendingStructs, null, `case ${i}: nothing parked`);
+      assert.equal(live.store.pendingDs, null, `case ${i}: no deletion parked`);
+      const c = closed as { code: number } | null;
+      if (c !== null) {
+        assert.equal(c.code, CloseCode.UnsupportedData, `case ${i}: close code`);
+        assertSameState(live, before, `case ${i}: closed, nothing applied`);
+        seen.add('closed');
+      } else {
+        // Handled in words or applied (whole: see tests/unit/wire-fuzz.test.ts).
+        const refused = sock.frames.some((f) => frameType(f) === MessageType.Auth);
+        seen.add(refused ? 'refused' : 'taken');
+        sock.ws.close();
+      }
+      await waitFor(
+        () => reportXml(observer.doc) === reportXml(live),
+        `case ${i}: observer converged`,
+      );
+      assert.ok(isLive(observer), `case ${i}: the neighbour is still connected`);
+    }
+    assert.ok(seen.has('closed'), [...seen].join(', '));
   });
 
   test('a frame over maxMessageBytes → 1009', async () => {
