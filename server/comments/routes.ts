@@ -15,6 +15,7 @@ import {
   type ThreadListResponse,
   type ThreadVisibility,
 } from '../../shared/comments.js';
+import { mentionedIn } from '../../shared/mentions.js';
 import {
   EditMessageRequest,
   MessageParams,
@@ -44,17 +45,27 @@ const newId = (prefix: string) => `${prefix}_${crypto.randomBytes(12).toString('
 export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage } = app;
 
-  /** Mentioned users must be members who may see the thread. */
-  async function checkMentions(
+  /**
+   * Who a message mentions: the ids it names (each must be a member who may see the thread, or
+   * 400) and every such member its text names as "@Display Name" (shared/mentions.ts); a name
+   * of someone who may not see the thread notifies nobody.
+   */
+  async function mentionsOf(
     report: ReportRecord,
+    body: string,
     ids: readonly string[],
     audience: { visibility: ThreadVisibility; delegation: string | null; authorId: string },
-  ): Promise<void> {
+  ): Promise<string[]> {
     for (const id of ids) {
       const m = await storage.getMembership(report.groupId!, id);
       if (!m || !canSeeThread(viewerOf(m), audience))
         throw new HttpError(400, `Cannot mention ${id}: not a member who can see this thread.`);
     }
+    if (!body.includes('@')) return [...ids];
+    const members = (await storage.listMembers(report.groupId!)).filter(
+      (m) => can(m, 'read') && canSeeThread(viewerOf(m), audience),
+    );
+    return [...new Set([...ids, ...mentionedIn(body, members)])];
   }
 
   /** Stores the command (one transaction) and, once committed, pushes its event. */
@@ -131,8 +142,7 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!numbers.has(b.paragraphId))
         throw new HttpError(400, `No paragraph ${b.paragraphId} in this report.`);
       const audience = { visibility, delegation, authorId: member.userId };
-      const mentioned = b.mentions ?? [];
-      await checkMentions(report, mentioned, audience);
+      const mentioned = await mentionsOf(report, b.body, b.mentions ?? [], audience);
       const threadId = newId('t');
       const result = await run(
         req,
@@ -172,8 +182,12 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const { thread, report, member } = await threadAccess(app, req, req.params.tid);
       need(member, 'comment');
-      const mentioned = req.body.mentions ?? [];
-      await checkMentions(report, mentioned, audienceOf(thread));
+      const mentioned = await mentionsOf(
+        report,
+        req.body.body,
+        req.body.mentions ?? [],
+        audienceOf(thread),
+      );
       const notify: Array<{ userId: string; reason: 'mention' | 'reply' }> = mentioned
         .filter((u) => u !== member.userId)
         .map((userId) => ({ userId, reason: 'mention' }));
@@ -205,15 +219,25 @@ export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/messages/:mid',
     { schema: { params: MessageParams, body: EditMessageRequest } },
     async (req) => {
-      const { message, report, member } = await messageAccess(app, req, req.params.mid);
+      const { message, thread, report, member } = await messageAccess(app, req, req.params.mid);
       need(member, 'comment');
       if (message.authorId !== member.userId)
         throw new HttpError(403, 'Only its author can edit a message.');
+      const mentioned = await mentionsOf(report, req.body.body, [], audienceOf(thread));
       const result = await run(
         req,
         report,
-        { type: 'edit', messageId: message.id, body: req.body.body, at: new Date().toISOString() },
+        {
+          type: 'edit',
+          messageId: message.id,
+          body: req.body.body,
+          at: new Date().toISOString(),
+          mentions: mentioned,
+        },
         message.id,
+        mentioned
+          .filter((u) => u !== member.userId)
+          .map((userId) => ({ userId, reason: 'mention' as const })),
       );
       return { thread: result.thread };
     },

@@ -227,8 +227,8 @@ export async function applyThreadCommandIn(
       break;
     case 'edit': {
       threadId = await threadOfMessage(q, c.messageId);
-      const before = (await q.one<{ body: string; deleted_at: string | null }>(
-        'SELECT body, deleted_at FROM thread_messages WHERE id = ?',
+      const before = (await q.one<{ body: string; deleted_at: string | null; mentions: string }>(
+        'SELECT body, deleted_at, mentions FROM thread_messages WHERE id = ?',
         [c.messageId],
       ))!;
       if (before.deleted_at !== null)
@@ -242,6 +242,16 @@ export async function applyThreadCommandIn(
         c.at,
         c.messageId,
       ]);
+      if (c.mentions?.length) {
+        // Added to those mentioned before: a notification sent is not taken back.
+        const all = new Set([...(JSON.parse(before.mentions) as string[]), ...c.mentions]);
+        await q.run('UPDATE thread_messages SET mentions = ? WHERE id = ?', [
+          JSON.stringify([...all]),
+          c.messageId,
+        ]);
+      }
+      // Someone the edit newly names is notified; those notified before are not again.
+      messageId = c.messageId;
       break;
     }
     case 'delete':

@@ -154,7 +154,14 @@ export type ThreadCommand =
       message: NewMessage;
     }
   | { type: 'reply'; idempotencyKey: string; threadId: string; message: NewMessage }
-  | { type: 'edit'; messageId: string; body: string; at: string }
+  | {
+      type: 'edit';
+      messageId: string;
+      body: string;
+      at: string;
+      /** Who the new text mentions (added to those mentioned before). */
+      mentions?: string[];
+    }
   | { type: 'delete'; messageId: string; by: string; at: string }
   | { type: 'resolve'; threadId: string; by: PersonView; at: string }
   | { type: 'reopen'; threadId: string; at: string }

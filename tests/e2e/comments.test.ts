@@ -348,10 +348,13 @@ test('visibility, mentions and inbox, edit, delete, resolve and reopen, a delete
 
   // B replies mentioning A: A's inbox counts it, and "Mentioning me" shows the thread.
   await waitForText(A.page, '[data-testid=inbox-count]', 'Inbox 0');
-  await alphaB.getByTestId('mention-select').selectOption(a.id);
-  await alphaB.getByTestId('reply-body').press('End');
-  await alphaB.getByTestId('reply-body').pressSequentially('please confirm.');
-  assert.equal(await alphaB.getByTestId('reply-body').inputValue(), '@Ana Souza please confirm.');
+  const replyB = alphaB.getByTestId('reply-body');
+  await replyB.click();
+  await replyB.pressSequentially('@an');
+  await waitForText(B.page, '[data-testid=mention-option]', /^Ana Souza/);
+  await replyB.press('Enter');
+  await replyB.pressSequentially('please confirm.');
+  assert.equal(await replyB.inputValue(), '@Ana Souza please confirm.');
   await alphaB.getByTestId('reply-send').click();
   await waitForText(A.page, '[data-testid=message-body]', '@Ana Souza please confirm.');
   await waitForText(A.page, '[data-testid=inbox-count]', /^Inbox [1-9]/);

@@ -39,9 +39,8 @@ export class CommentsState {
   readonly editing = signal<{ messageId: string; text: string } | null>(null);
   /** The group's members (for mentions), once loaded. */
   readonly members = signal<readonly Member[] | null>(null);
-  /** Reply drafts by thread id, and the people each draft mentions (id → name). */
+  /** Reply drafts by thread id. */
   readonly drafts = new Map<string, string>();
-  readonly mentionDrafts = new Map<string, Map<string, string>>();
   /** The thread list's element (for scrolling to a card); set by the list. */
   list: HTMLElement | null = null;
   /** A thread to open once it is loaded and the editor is ready (from an inbox item). */

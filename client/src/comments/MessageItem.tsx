@@ -2,8 +2,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { COMMENT_MAX, type MessageView } from '../../../shared/comments.js';
 import { errorMessage } from '../api.js';
+import { currentMe } from '../auth.js';
 import { useLengthLimit } from '../ui/lengthLimit.js';
 import type { CommentsState } from './CommentsState.js';
+import { MentionField, mentionCandidates } from './MentionField.js';
 import { personText, timeText } from './text.js';
 
 export interface MessageItemProps {
@@ -22,17 +24,30 @@ function EditBox(props: { message: MessageView; state: CommentsState }) {
   const [error, setError] = useState('');
   const limit = useLengthLimit(COMMENT_MAX, 'A message', state.editing.peek()?.text ?? m.body);
   useEffect(() => box.current?.focus(), []);
+  // Names newly added by the edit are notified when it is saved.
+  const thread = [...state.store.threads.values()].find((t) =>
+    t.messages.some((x) => x.id === m.id),
+  );
+  const userId = currentMe()?.user.id ?? '';
+  const candidates = thread
+    ? mentionCandidates(state.members.value, userId, {
+        visibility: thread.visibility,
+        delegation: thread.delegation,
+        authorId: thread.author.id,
+      })
+    : [];
   return (
     <>
-      <textarea
-        ref={box}
+      <MentionField
+        textarea={box}
+        candidates={candidates}
         rows={3}
         aria-label="Edit message"
         data-testid="message-edit-body"
         defaultValue={state.editing.peek()?.text ?? m.body}
-        onInput={(e) => {
-          state.editing.value = { messageId: m.id, text: e.currentTarget.value };
-          limit.update(e.currentTarget.value);
+        onText={(value) => {
+          state.editing.value = { messageId: m.id, text: value };
+          limit.update(value);
         }}
       />
       {limit.note}

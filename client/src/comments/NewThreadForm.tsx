@@ -5,8 +5,10 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { COMMENT_MAX, type ThreadKind, type ThreadVisibility } from '../../../shared/comments.js';
+import { currentMe } from '../auth.js';
 import { useLengthLimit } from '../ui/lengthLimit.js';
 import type { CommentsState, FormRequest } from './CommentsState.js';
+import { MentionField, mentionCandidates } from './MentionField.js';
 import { VISIBILITY_TEXT } from './text.js';
 
 function FormNote() {
@@ -31,7 +33,14 @@ export function NewThreadForm(props: { state: CommentsState; request: FormReques
   if (!paragraphId) return <FormNote />;
 
   const info = state.editor.index.value.paragraphs.get(paragraphId);
-  const delegation = state.can('delegationThreads') && Boolean(state.access.value?.represents);
+  const represents = state.access.value?.represents ?? null;
+  const delegation = state.can('delegationThreads') && Boolean(represents);
+  const userId = currentMe()?.user.id ?? '';
+  const candidates = mentionCandidates(state.members.value, userId, {
+    visibility,
+    delegation: visibility === 'delegation' ? represents : null,
+    authorId: userId,
+  });
   return (
     <form
       class="comment-form"
@@ -65,13 +74,14 @@ export function NewThreadForm(props: { state: CommentsState; request: FormReques
         {info?.citation ? `Paragraph ${info.citation}` : 'This paragraph'}
       </p>
       {request.quote ? <blockquote class="comment-quote">{request.quote}</blockquote> : null}
-      <textarea
-        ref={body}
+      <MentionField
+        textarea={body}
+        candidates={candidates}
         rows={3}
         aria-label="Comment"
         data-testid="thread-body"
-        placeholder="Comment"
-        onInput={(e) => bodyLimit.update(e.currentTarget.value)}
+        placeholder="Comment (@ to mention someone)"
+        onText={(value) => bodyLimit.update(value)}
       />
       {bodyLimit.note}
       <div class="comment-form-row">
