@@ -49,11 +49,12 @@ test('"@" completes names from the keyboard in a new comment, a reply and an edi
     (v) => v === 'Charles Otieno · Kenya|The Chair',
     'Charles by the start of his name, then the chair by a word of hers',
   );
+  // The option the text box points at (aria-activedescendant), by its text.
   const active = () =>
-    body.evaluate((el) => {
-      const id = el.getAttribute('aria-activedescendant');
+    page.evaluate(`(() => {
+      const id = document.querySelector('[data-testid=thread-body]').getAttribute('aria-activedescendant');
       return id ? (document.getElementById(id)?.textContent ?? 'missing') : null;
-    });
+    })()`);
   assert.equal(await active(), 'Charles Otieno · Kenya');
   await assertAccessible(page, 'new comment with the mention list open');
   await body.press('ArrowDown');
