@@ -22,7 +22,7 @@ import {
 } from '../../shared/outline.js';
 import { clampLevel, schema } from '../../shared/schema.js';
 import type { Item, Recognised } from './recognise.js';
-import { ImportError } from './source.js';
+import { ImportError, markSymbols, tidy } from './source.js';
 
 const n = schema.nodes;
 
@@ -47,6 +47,11 @@ function textNodes(runs: readonly Run[]): PMNode[] {
     if (text) out.push(schema.text(text, marksOf(r)));
   }
   return out;
+}
+
+/** A footnote's runs tidied, symbols in it as references. */
+function footnoteRuns(runs: readonly Run[]): Run[] {
+  return tidy(markSymbols(runs)).filter((i): i is Run => 'text' in i);
 }
 
 export interface Built {
@@ -84,7 +89,7 @@ export function buildDocument(rec: Recognised): Built {
           });
         }
         used.add(i.footnote);
-        out.push(n['footnote']!.create({ id: newNodeId() }, textNodes(runs ?? [])));
+        out.push(n['footnote']!.create({ id: newNodeId() }, textNodes(footnoteRuns(runs ?? []))));
       } else if ('lineBreak' in i) out.push(n['hard_break']!.create());
       else out.push(...textNodes([i]));
     }

@@ -81,7 +81,15 @@ export function mastheadLine(raw: string): MastheadLine | null {
     };
   }
   if (LANGUAGES.some((l) => l.toLowerCase() === line.toLowerCase())) return { skip: line };
-  const session = /^(?:Session:\s*)?((?:[A-Z][a-z-]+ )+session)$/.exec(line);
+  // Concord's manuscript block labels both session lines "Session:".
+  const labelled = /^Session:\s*(.{1,200})$/.exec(line);
+  if (labelled) {
+    const value = labelled[1]!.trim();
+    return /^(Agenda item|Item) /i.test(value)
+      ? { set: { agendaItem: value } }
+      : { set: { session: value } };
+  }
+  const session = /^((?:[A-Z][a-z-]+ )+session)$/.exec(line);
   if (session && session[1]!.length <= 200) return { set: { session: session[1]! } };
   if (/^(Agenda item|Item) [\w.() ]{1,40}$/i.test(line) && line.length <= 200)
     return { set: { agendaItem: line.replace(/^Agenda:\s*/i, '') } };

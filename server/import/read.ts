@@ -1,5 +1,6 @@
 /** Which reader reads which format; each refuses what is not what it claims with a 400. */
 import type { ImportFormat } from '../../shared/import.js';
+import { readDocx } from './docx.js';
 import { type Recognised, recognise } from './recognise.js';
 import { ImportError } from './source.js';
 import { decodeText, readText } from './text.js';
@@ -13,6 +14,11 @@ export async function readImport(format: ImportFormat, bytes: Uint8Array): Promi
           'Not plain text: this is a zip archive (a .docx?). Choose Word.',
         );
       return recognise(readText(decodeText(bytes)));
+    case 'docx': {
+      const { source, notes } = await readDocx(bytes);
+      const rec = recognise(source);
+      return { ...rec, notes: [...notes, ...rec.notes] };
+    }
     default:
       throw new ImportError(400, `Importing ${format} is not available yet.`);
   }

@@ -42,7 +42,7 @@ async function post(
   return fetch(`${server.baseUrl}${path}`, {
     method: 'POST',
     headers: { cookie: user.cookie, 'content-type': type },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
 }
 
@@ -92,6 +92,40 @@ describe('import over HTTP', () => {
       (e) => e.action === 'report.import' && e.target === report.id,
     );
     assert.ok(ev, 'audited');
+  });
+
+  test('a .docx exported by Concord imports as the same structure (export → import over HTTP)', async () => {
+    const first = (await (await post(importUrl('text'), FIXTURE)).json()) as {
+      report: { id: string };
+      preview: ImportPreview;
+    };
+    const exported = await server.request(
+      'GET',
+      `/api/reports/${first.report.id}/export?format=docx&layout=issued`,
+    );
+    assert.equal(exported.status, 200);
+    const file = new Uint8Array(await exported.arrayBuffer());
+    const res = await post(importUrl('docx'), file);
+    const second = (await res.json()) as { report: { id: string }; preview: ImportPreview };
+    assert.equal(res.status, 201, JSON.stringify(second));
+    assert.deepEqual(second.preview.counts, first.preview.counts);
+    assert.deepEqual(
+      second.preview.blocks.map((b) => [b.label, b.level, b.text]),
+      first.preview.blocks.map((b) => [b.label, b.level, b.text]),
+    );
+    assert.deepEqual(second.preview.footnotes, first.preview.footnotes);
+    // A .docx with macros: refused, nothing created.
+    const before = await reportCount();
+    const { strToU8, zipSync } = await import('fflate');
+    const docm = zipSync({
+      '[Content_Types].xml': strToU8('<Types/>'),
+      'word/document.xml': strToU8('<w:document/>'),
+      'word/vbaProject.bin': strToU8('x'),
+    });
+    const refused = await post(importUrl('docx'), docm);
+    assert.equal(refused.status, 400);
+    assert.match(((await refused.json()) as { message: string }).message, /macros/);
+    assert.equal(await reportCount(), before);
   });
 
   test('a title given with the request names the report', async () => {
