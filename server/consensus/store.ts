@@ -238,6 +238,12 @@ async function apply(
 ): Promise<ConsensusCommandResult> {
   const events: StoredEvent[] = [];
   const result: ConsensusCommandResult = { changed: true, events };
+  // Adoption is never reopened: no status changes and no silence starts after it.
+  if (
+    (c.type === 'status' || c.type === 'start-silence') &&
+    (await q.one('SELECT report_id FROM report_adoptions WHERE report_id = ?', [reportId]))
+  )
+    throw conflict('The report is adopted: its text and statuses no longer change.');
   switch (c.type) {
     case 'status': {
       const current = ((await statusRow(q, reportId, c.paragraphId))?.status ??

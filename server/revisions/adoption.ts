@@ -2,7 +2,9 @@
  * Adoption (issue #16): the chair adopts the report when every paragraph is agreed (or deleted by
  * agreement), no square brackets remain and no silence procedure runs. It issues the final
  * revision, records "Adopted by consensus on <date>" in the same transaction, and locks the whole
- * text on the sync channel (WHOLE_DOCUMENT_LOCK among the report's locks). Nothing reopens it.
+ * text on the sync channel: held from the tick the freeze reads the text (so what was checked is
+ * what stays), then WHOLE_DOCUMENT_LOCK among the report's stored locks, enforced by the sync
+ * guard (server/sync/guard.ts) before any update is applied. Nothing reopens it.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Node as PMNode } from 'prosemirror-model';
@@ -20,7 +22,6 @@ import {
 import { isTextBlock } from '../../shared/schema.js';
 import { negotiatedText } from '../../shared/text.js';
 import { can, HttpError } from '../auth/policy.js';
-import { refreshLocks } from '../consensus/publish.js';
 import { requireLogin } from '../http/auth-routes.js';
 import { ConflictError } from '../storage/types.js';
 import { issueRevision } from './commands.js';
@@ -128,7 +129,6 @@ export async function adoptionRoutes(app: FastifyInstance): Promise<void> {
         throw err;
       });
       forgetNumbering(report.id);
-      await refreshLocks(app, report.id);
       app.reportEvents.publish(report.id, issued.event);
       const body: IssueRevisionResponse & { statement: string } = {
         revision: issued.revision,

@@ -12,7 +12,12 @@ import * as Y from 'yjs';
 import { audienceKey, type PersonView } from '../../shared/comments.js';
 import type { ParagraphStatus } from '../../shared/consensus.js';
 import { documentNodes } from '../../shared/document-nodes.js';
-import type { FrozenNode, RevisionContent } from '../../shared/revisions.js';
+import {
+  type FrozenNode,
+  type RevisionContent,
+  WHOLE_DOCUMENT_LOCK,
+} from '../../shared/revisions.js';
+import { refreshLocks } from '../consensus/publish.js';
 import { reportToProseMirror } from '../reports.js';
 import {
   type AuditEvent,
@@ -32,11 +37,22 @@ export interface IssueInput {
   adoption: { statement: string } | null;
 }
 
+/** What a freeze holds on the live report until the issue is stored (or refused). */
+type Release = () => void;
+
 /** The frozen parts of a revision (state, content) and the event seq they were read at. */
 export async function freeze(
   app: FastifyInstance,
   report: ReportRecord,
-): Promise<{ state: Uint8Array; content: RevisionContent; afterEventSeq: number; doc: PMNode }> {
+  /** Locks the whole text in the same tick as the read (adoption): nothing can follow it. */
+  lockWhole = false,
+): Promise<{
+  state: Uint8Array;
+  content: RevisionContent;
+  afterEventSeq: number;
+  doc: PMNode;
+  release: Release;
+}> {
   const { storage } = app;
   const consensus = await storage.getConsensus(report.id);
   const threads = await storage.listThreads(report.id);
@@ -50,10 +66,11 @@ export async function freeze(
     keys.push(audienceKey({ ...t, authorId: t.author.id }));
     open.set(t.paragraphId, keys);
   }
-  const { state, doc } = await app.registry.withReport(report.id, (live) =>
+  const { state, doc, release } = await app.registry.withReport(report.id, (live) =>
     live.readDurable((ydoc) => ({
       state: Y.encodeStateAsUpdate(ydoc),
       doc: reportToProseMirror(ydoc),
+      release: lockWhole ? live.holdLock(WHOLE_DOCUMENT_LOCK) : () => {},
     })),
   );
   const nodes: FrozenNode[] = documentNodes(doc).map((n) => ({
@@ -67,7 +84,7 @@ export async function freeze(
     positions: consensus.positions,
     metadata: { title: report.title, template: report.template },
   };
-  return { state, content, afterEventSeq: consensus.seq, doc };
+  return { state, content, afterEventSeq: consensus.seq, doc, release };
 }
 
 /** Freezes and stores a revision, taking the freeze again while the report changes under it. */
@@ -80,11 +97,12 @@ export async function issueRevision(
   check?: (doc: PMNode, content: RevisionContent) => void,
 ): Promise<IssuedRevision> {
   for (let attempt = 1; ; attempt++) {
-    const frozen = await freeze(app, report);
-    check?.(frozen.doc, frozen.content);
+    // An adoption locks the whole text as it freezes it: what it checks is what stays.
+    const frozen = await freeze(app, report, input.adoption !== null);
     const id = `v_${crypto.randomBytes(12).toString('base64url')}`;
     try {
-      return await app.storage.issueRevision(
+      check?.(frozen.doc, frozen.content);
+      const issued = await app.storage.issueRevision(
         report.id,
         {
           id,
@@ -100,9 +118,14 @@ export async function issueRevision(
         },
         audit(id),
       );
+      // Stored: the report's own locks now hold the whole text before the freeze lets go.
+      if (input.adoption) await refreshLocks(app, report.id);
+      return issued;
     } catch (err) {
       if (!(err instanceof ConflictError && err.code === 'revision-changed') || attempt >= ATTEMPTS)
         throw err;
+    } finally {
+      frozen.release();
     }
   }
 }

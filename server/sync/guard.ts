@@ -6,7 +6,8 @@
  * holds the parent type; no parent means the parent of its `origin` (else `rightOrigin`) item,
  * found in the document's store or among the update's own structs. An insertion is refused when
  *   - it lands inside a locked node (text, a format key, an element, an attribute), found by
- *     walking up to the nodes that carry an `id` attribute;
+ *     walking up to the nodes that carry an `id` attribute, or anywhere in the report when the
+ *     locks hold WHOLE_DOCUMENT_LOCK (an adopted report);
  *   - it sets an `id` value another node already has (locked or not);
  *   - it breaks the schema item by item (schema-rules.ts): an unknown element or one its parent
  *     may not hold, text where there may be none, an undeclared attribute or a bad value, a
@@ -21,6 +22,7 @@
  */
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { WHOLE_DOCUMENT_LOCK } from '../../shared/revisions.js';
 import { REPORT_FRAGMENT } from '../../shared/schema.js';
 import {
   markNameOf,
@@ -121,6 +123,8 @@ export class UpdateGuard {
   private readonly rules: SchemaRules;
   private readonly scratchRoots: ReadonlySet<string>;
   private readonly locked: ReadonlySet<string> | null;
+  /** The whole report is locked (adopted): nothing under the report's root may change. */
+  private readonly whole: boolean;
   /** The update's structs by client, in clock order. */
   private readonly byClient = new Map<number, Struct[]>();
   private readonly resolved = new Map<Struct, Resolved | 'busy'>();
@@ -141,6 +145,7 @@ export class UpdateGuard {
     this.rules = options.rules ?? REPORT_RULES;
     this.scratchRoots = options.scratchRoots ?? NO_ROOTS;
     this.locked = options.locked && options.locked.size > 0 ? options.locked : null;
+    this.whole = this.locked?.has(WHOLE_DOCUMENT_LOCK) ?? false;
     for (const s of decoded.structs) {
       const list = this.byClient.get(s.id.client);
       if (list) list.push(s);
@@ -360,6 +365,8 @@ export class UpdateGuard {
   /** The locked id of the node at `place` or around it, or null. */
   private lockedAt(place: Place): string | null {
     if (place.at === 'new') return this.lockedAt(place.node.parent);
+    if (place.at === 'root')
+      return this.whole && place.key === REPORT_FRAGMENT ? WHOLE_DOCUMENT_LOCK : null;
     if (place.at !== 'doc') return null;
     return this.lockedOf(place.type);
   }
@@ -375,6 +382,8 @@ export class UpdateGuard {
     if (id === null) {
       const parent = type._item?.parent;
       if (parent instanceof Y.AbstractType) id = this.lockedOf(parent);
+      else if (this.whole && type._item === null && Y.findRootTypeKey(type) === REPORT_FRAGMENT)
+        id = WHOLE_DOCUMENT_LOCK;
     }
     this.lockedOfType.set(type, id);
     return id;

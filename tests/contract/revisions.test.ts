@@ -170,6 +170,25 @@ contract('revisions', (fresh, engine) => {
       storage.issueRevision(reportId, revision({ afterEventSeq: 1 }), audit('r')),
       isConflict('adopted'),
     );
+    // Statuses no longer change (reopening is refused), in the command's own transaction.
+    const seq = await storage.lastEventSeq(reportId);
+    await assert.rejects(
+      storage.applyConsensusCommand(
+        reportId,
+        {
+          type: 'status',
+          paragraphId: 'p1',
+          from: 'draft',
+          to: 'under_discussion',
+          note: null,
+          by: chair,
+          at: new Date().toISOString(),
+        },
+        audit('consensus.status', groupId),
+      ),
+      (err: unknown) => isConflict('consensus-conflict')(err) && /adopted/.test(String(err)),
+    );
+    assert.equal(await storage.lastEventSeq(reportId), seq);
     const db = (storage as SqlStorage).db;
     await assert.rejects(db.run('DELETE FROM report_adoptions'), /never reopened/);
     await assert.rejects(db.run("UPDATE report_adoptions SET at = 'x'"), /never reopened/);
