@@ -328,7 +328,7 @@ function pushParagraph(
 }
 
 /** Italic lead words of level-0 resolution paragraphs, where the source lost them. */
-function italicLeads(items: Item[], notes: ImportNote[]) {
+export function italicLeads(items: Item[], notes: ImportNote[]) {
   let added = 0;
   for (const item of items) {
     if (item.kind !== 'paragraph' || item.level > 0 || !item.part) continue;

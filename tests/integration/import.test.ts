@@ -128,6 +128,39 @@ describe('import over HTTP', () => {
     assert.equal(await reportCount(), before);
   });
 
+  test('AKN exported by Concord imports as the same structure; an XML with entities is refused', async () => {
+    const first = (await (await post(importUrl('text'), FIXTURE)).json()) as {
+      report: { id: string };
+      preview: ImportPreview;
+    };
+    const exported = await server.request(
+      'GET',
+      `/api/reports/${first.report.id}/export?format=akn`,
+    );
+    assert.equal(exported.status, 200);
+    const res = await post(
+      importUrl('akn'),
+      await exported.text(),
+      server.chair,
+      'application/xml',
+    );
+    const second = (await res.json()) as { report: { id: string }; preview: ImportPreview };
+    assert.equal(res.status, 201, JSON.stringify(second));
+    assert.deepEqual(second.preview.counts, first.preview.counts);
+    assert.deepEqual(
+      second.preview.blocks.map((b) => [b.label, b.level, b.text]),
+      first.preview.blocks.map((b) => [b.label, b.level, b.text]),
+    );
+    const before = await reportCount();
+    const xxe = await post(
+      importUrl('akn'),
+      '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><akomaNtoso>&x;</akomaNtoso>',
+    );
+    assert.equal(xxe.status, 400);
+    assert.match(((await xxe.json()) as { message: string }).message, /entity/);
+    assert.equal(await reportCount(), before);
+  });
+
   test('a title given with the request names the report', async () => {
     const res = await post(importUrl('text', false, '&title=L.45%20as%20tabled'), FIXTURE);
     const body = (await res.json()) as { report: { title: string } };
