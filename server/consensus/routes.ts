@@ -34,8 +34,7 @@ import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
 import { isTextBlock } from '../../shared/schema.js';
 import { negotiatedText } from '../../shared/text.js';
 import { can, HttpError } from '../auth/policy.js';
-import { agreedTextHash, identifiedNode } from '../consensus/agreed-text.js';
-import { afterConsensusCommit } from '../consensus/publish.js';
+import { requireLogin } from '../http/auth-routes.js';
 import { reportToProseMirror } from '../reports.js';
 import { layeredNumbering, numberingLayer } from '../revisions/numbering.js';
 import {
@@ -46,7 +45,8 @@ import {
   type MemberRecord,
   type ReportRecord,
 } from '../storage/types.js';
-import { requireLogin } from './auth-routes.js';
+import { agreedTextHash, identifiedNode } from './agreed-text.js';
+import { afterConsensusCommit } from './publish.js';
 
 const ID = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const;
 const note = {
