@@ -33,6 +33,7 @@ import { threadRoutes } from './comments/routes.js';
 import type { Config } from './config.js';
 import { consensusRoutes } from './consensus/routes.js';
 import { SilenceScheduler } from './consensus/silence.js';
+import { silenceRoutes } from './consensus/silence-routes.js';
 import { exportRoutes } from './export/routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { groupRoutes } from './http/group-routes.js';
@@ -221,6 +222,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   await app.register(threadRoutes);
   await app.register(inboxRoutes);
   await app.register(consensusRoutes);
+  await app.register(silenceRoutes);
   await app.register(operatorRoutes);
   await app.register(exportRoutes);
   await app.register(importRoutes);

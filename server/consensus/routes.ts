@@ -1,207 +1,62 @@
 /**
- * Consensus tracking as commands: paragraph statuses, delegations' positions and silence
- * procedures. Each route validates its body by schema, asks the policy (shared/roles.ts through
- * server/auth/policy.ts, and STATUS_TRANSITIONS for which action a status change needs), stores
- * the command with its audit event and report events in one transaction, then pushes the events
- * to every client of the report and refreshes the text locks (server/consensus/publish.ts).
+ * Consensus tracking as commands: paragraph statuses and delegations' positions (silence
+ * procedures: silence-routes.ts). Each route validates its body by schema (shared/routes/
+ * consensus.ts), asks the policy (shared/roles.ts through server/auth/policy.ts, and
+ * STATUS_TRANSITIONS for which action a status change needs), stores the command with its audit
+ * event and report events in one transaction, then pushes the events to every client of the
+ * report and refreshes the text locks (command.ts, publish.ts).
  */
-import crypto from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PersonView } from '../../shared/comments.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   AGREEMENT_STATUSES,
-  CONSENSUS_NOTE_MAX,
   type ConsensusResponse,
   DEFAULT_STATUS,
   hasBrackets,
   isReopening,
-  PARAGRAPH_STATUSES,
   type ParagraphHistoryResponse,
-  type ParagraphStatus,
   POSITION_LABELS,
-  POSITIONS,
-  type Position,
   type RecordPositionResponse,
   type SetStatusResponse,
-  SILENCE_MAX_MS,
-  type SilenceResponse,
   STATUS_LABELS,
   type StatusView,
   transitionAction,
 } from '../../shared/consensus.js';
-import { PROSE_PATTERN } from '../../shared/input.js';
-import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
-import { isTextBlock } from '../../shared/schema.js';
-import { negotiatedText } from '../../shared/text.js';
-import { can, HttpError } from '../auth/policy.js';
-import { requireLogin } from '../http/auth-routes.js';
-import { reportToProseMirror } from '../reports.js';
-import { layeredNumbering, numberingLayer } from '../revisions/numbering.js';
+import { ReportParams } from '../../shared/routes/common.js';
 import {
-  type AuditEvent,
-  ConflictError,
-  type ConsensusCommand,
-  type ConsensusCommandResult,
-  type MemberRecord,
-  type ReportRecord,
-} from '../storage/types.js';
+  ParagraphParams,
+  RecordPositionRequest,
+  SetStatusRequest,
+} from '../../shared/routes/consensus.js';
+import { can, HttpError } from '../auth/policy.js';
+import { person } from '../comments/access.js';
+import { reportToProseMirror } from '../reports.js';
+import type { ConsensusCommand } from '../storage/types.js';
 import { agreedTextHash, identifiedNode } from './agreed-text.js';
-import { afterConsensusCommit } from './publish.js';
+import { need, newId, reportAccess, runConsensusCommand } from './command.js';
+import { paragraphsOf } from './paragraphs.js';
 
-const ID = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const;
-const note = {
-  type: 'string',
-  minLength: 1,
-  maxLength: CONSENSUS_NOTE_MAX,
-  pattern: PROSE_PATTERN,
-} as const;
-const reportParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', pattern: REPORT_ID_PATTERN } },
-} as const;
-const paragraphParams = {
-  type: 'object',
-  required: ['id', 'pid'],
-  properties: { id: reportParams.properties.id, pid: ID },
-} as const;
-const silenceParams = { type: 'object', required: ['sid'], properties: { sid: ID } } as const;
-
-/** Most paragraphs one silence procedure may cover (a whole report is a few hundred). */
-const SILENCE_PARAGRAPHS_MAX = 1000;
-
-const newId = (prefix: string) => `${prefix}_${crypto.randomBytes(12).toString('base64url')}`;
-
-/** A paragraph of the live text: its current words and its citation ("13 (a)"). */
-interface ParagraphInfo {
-  text: string;
-  citation: string;
-}
-
-/** Paragraph id → text and number, read from the live Y.Doc (loaded if needed). */
-async function paragraphsOf(
-  app: FastifyInstance,
-  reportId: string,
-): Promise<Map<string, ParagraphInfo>> {
-  const layer = await numberingLayer(app, reportId);
-  return app.registry.withReport(reportId, (live) => {
-    const doc = reportToProseMirror(live.ydoc());
-    const numbers = layeredNumbering(doc, layer).paragraphs;
-    const out = new Map<string, ParagraphInfo>();
-    doc.descendants((node) => {
-      if (!isTextBlock(node)) return !node.isTextblock;
-      const id = node.attrs['id'] as string | null;
-      if (id) {
-        out.set(id, { text: negotiatedText(node).text, citation: numbers.get(id)?.citation ?? id });
-      }
-      return false;
-    });
-    return out;
-  });
-}
-
-function validTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function duration(ms: number): string {
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} days`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} hours`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} minutes`;
-  return `${ms / 1000} seconds`;
-}
-
-export async function consensusRoutes(app: FastifyInstance): Promise<void> {
+export const consensusRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage } = app;
 
-  /** The report and the caller's membership; 404 for strangers and unknown reports. */
-  async function reportAccess(req: FastifyRequest, reportId: string) {
-    const auth = requireLogin(req);
-    const report = await storage.getReport(reportId);
-    if (!report?.groupId) throw new HttpError(404, 'No such report.');
-    const member = await storage.getMembership(report.groupId, auth.user.id);
-    if (!member || !can(member, 'read')) throw new HttpError(404, 'No such report.');
-    return { report, member };
-  }
+  app.get('/api/reports/:id/consensus', { schema: { params: ReportParams } }, async (req) => {
+    const { report } = await reportAccess(app, req, req.params.id);
+    const stored = await storage.getConsensus(report.id);
+    const states = [
+      ...new Set(
+        (await storage.listMembers(report.groupId!))
+          .filter((m) => m.role === 'expert' && m.represents)
+          .map((m) => m.represents!),
+      ),
+    ].sort((a, b) => a.localeCompare(b));
+    const body: ConsensusResponse = { ...stored, states, ripeRule: app.config.ripeRule };
+    return body;
+  });
 
-  /** A silence procedure of a report the caller belongs to (404 otherwise). */
-  async function silenceAccess(req: FastifyRequest, silenceId: string) {
-    requireLogin(req);
-    const silence = await storage.getSilence(silenceId);
-    if (!silence) throw new HttpError(404, 'No such silence procedure.');
-    const access = await reportAccess(req, silence.reportId).catch((err: unknown) => {
-      if (err instanceof HttpError && err.statusCode === 404)
-        throw new HttpError(404, 'No such silence procedure.');
-      throw err;
-    });
-    return { silence, ...access };
-  }
-
-  function need(member: MemberRecord, action: Parameters<typeof can>[1], what: string): void {
-    if (!can(member, action)) throw new HttpError(403, `Your role in this group cannot ${what}.`);
-  }
-
-  function person(req: FastifyRequest, member: MemberRecord): PersonView {
-    return {
-      id: member.userId,
-      name: req.auth!.user.displayName,
-      role: member.role,
-      represents: member.represents,
-    };
-  }
-
-  /** Stores the command (one transaction), then pushes its events and refreshes the locks. */
-  async function run(
-    req: FastifyRequest,
-    report: ReportRecord,
-    command: ConsensusCommand,
-    audit: Pick<AuditEvent, 'action' | 'target' | 'detail'>,
-  ): Promise<ConsensusCommandResult> {
-    const result = await storage
-      .applyConsensusCommand(
-        report.id,
-        command,
-        app.auditEvent(req, { ...audit, groupId: report.groupId }),
-      )
-      .catch((err: unknown) => {
-        if (err instanceof ConflictError)
-          throw new HttpError(err.code === 'not-found' ? 404 : 409, err.message);
-        throw err;
-      });
-    if (result.changed)
-      await afterConsensusCommit(app, report.id, result.events, command.type !== 'position');
-    if (command.type.endsWith('-silence')) void app.silences.poke();
-    return result;
-  }
-
-  app.get<{ Params: { id: string } }>(
-    '/api/reports/:id/consensus',
-    { schema: { params: reportParams } },
-    async (req) => {
-      const { report } = await reportAccess(req, req.params.id);
-      const stored = await storage.getConsensus(report.id);
-      const states = [
-        ...new Set(
-          (await storage.listMembers(report.groupId!))
-            .filter((m) => m.role === 'expert' && m.represents)
-            .map((m) => m.represents!),
-        ),
-      ].sort((a, b) => a.localeCompare(b));
-      const body: ConsensusResponse = { ...stored, states, ripeRule: app.config.ripeRule };
-      return body;
-    },
-  );
-
-  app.get<{ Params: { id: string; pid: string } }>(
+  app.get(
     '/api/reports/:id/paragraphs/:pid/history',
-    { schema: { params: paragraphParams } },
+    { schema: { params: ParagraphParams } },
     async (req) => {
-      const { report } = await reportAccess(req, req.params.id);
+      const { report } = await reportAccess(app, req, req.params.id);
       const body: ParagraphHistoryResponse = await storage.getParagraphHistory(
         report.id,
         req.params.pid,
@@ -210,24 +65,11 @@ export async function consensusRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{
-    Params: { id: string; pid: string };
-    Body: { status: ParagraphStatus; note?: string };
-  }>(
+  app.post(
     '/api/reports/:id/paragraphs/:pid/status',
-    {
-      schema: {
-        params: paragraphParams,
-        body: {
-          type: 'object',
-          required: ['status'],
-          additionalProperties: false,
-          properties: { status: { type: 'string', enum: [...PARAGRAPH_STATUSES] }, note },
-        },
-      },
-    },
+    { schema: { params: ParagraphParams, body: SetStatusRequest } },
     async (req) => {
-      const { report, member } = await reportAccess(req, req.params.id);
+      const { report, member } = await reportAccess(app, req, req.params.id);
       if (!can(member, 'setStatus') && !can(member, 'declareAgreement'))
         throw new HttpError(403, 'Your role in this group cannot set a paragraph status.');
       const pid = req.params.pid;
@@ -294,7 +136,7 @@ export async function consensusRoutes(app: FastifyInstance): Promise<void> {
         detail: { report: report.id, from, to, note: reason } as Record<string, unknown>,
       };
       const result = !AGREEMENT_STATUSES.has(to)
-        ? await run(req, report, command, audit)
+        ? await runConsensusCommand(app, req, report, command, audit)
         : await app.registry.withReport(report.id, async (live) => {
             // One synchronous step: the text as it is now, its brackets, and its lock. No edit
             // can come between the check and the lock; the agreed text's hash is recorded.
@@ -308,7 +150,7 @@ export async function consensusRoutes(app: FastifyInstance): Promise<void> {
             const release = live.holdLock(pid);
             try {
               audit.detail['textHash'] = agreedTextHash(node);
-              return await run(req, report, command, audit);
+              return await runConsensusCommand(app, req, report, command, audit);
             } finally {
               release();
             }
@@ -318,24 +160,11 @@ export async function consensusRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{
-    Params: { id: string; pid: string };
-    Body: { position: Position; explanation?: string };
-  }>(
+  app.post(
     '/api/reports/:id/paragraphs/:pid/position',
-    {
-      schema: {
-        params: paragraphParams,
-        body: {
-          type: 'object',
-          required: ['position'],
-          additionalProperties: false,
-          properties: { position: { type: 'string', enum: [...POSITIONS] }, explanation: note },
-        },
-      },
-    },
+    { schema: { params: ParagraphParams, body: RecordPositionRequest } },
     async (req) => {
-      const { report, member } = await reportAccess(req, req.params.id);
+      const { report, member } = await reportAccess(app, req, req.params.id);
       need(member, 'recordPosition', "record a State's position");
       const state = member.represents;
       if (!state)
@@ -348,7 +177,8 @@ export async function consensusRoutes(app: FastifyInstance): Promise<void> {
       const by = person(req, member);
       const at = new Date().toISOString();
       const threadId = newId('t');
-      const result = await run(
+      const result = await runConsensusCommand(
+        app,
         req,
         report,
         {
@@ -403,178 +233,4 @@ export async function consensusRoutes(app: FastifyInstance): Promise<void> {
       return body;
     },
   );
-
-  app.post<{
-    Params: { id: string };
-    Body: { paragraphIds: string[]; deadline: string; timeZone: string };
-  }>(
-    '/api/reports/:id/silences',
-    {
-      schema: {
-        params: reportParams,
-        body: {
-          type: 'object',
-          required: ['paragraphIds', 'deadline', 'timeZone'],
-          additionalProperties: false,
-          properties: {
-            paragraphIds: {
-              type: 'array',
-              minItems: 1,
-              maxItems: SILENCE_PARAGRAPHS_MAX,
-              uniqueItems: true,
-              items: ID,
-            },
-            deadline: { type: 'string', minLength: 1, maxLength: 64 },
-            timeZone: { type: 'string', minLength: 1, maxLength: 64 },
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      const { report, member } = await reportAccess(req, req.params.id);
-      need(member, 'runSilence', 'run a silence procedure');
-      const b = req.body;
-      const deadlineMs = Date.parse(b.deadline);
-      if (!Number.isFinite(deadlineMs))
-        throw new HttpError(400, `Not a date and time: "${b.deadline}" (use ISO 8601).`);
-      const { silenceMinMs } = app.config;
-      const ahead = deadlineMs - Date.now();
-      if (ahead < silenceMinMs || ahead > SILENCE_MAX_MS)
-        throw new HttpError(
-          400,
-          `The deadline must be between ${duration(silenceMinMs)} and ${duration(SILENCE_MAX_MS)} from now.`,
-        );
-      if (!validTimeZone(b.timeZone))
-        throw new HttpError(400, `Unknown time zone "${b.timeZone}" (use an IANA name).`);
-      const paragraphs = await paragraphsOf(app, report.id);
-      const unknown = b.paragraphIds.filter((p) => !paragraphs.has(p));
-      if (unknown.length > 0)
-        throw new HttpError(400, `No paragraph ${unknown.join(', ')} in this report.`);
-      const bracketed = b.paragraphIds.filter((p) => hasBrackets(paragraphs.get(p)!.text));
-      if (bracketed.length > 0)
-        throw new HttpError(
-          409,
-          `Paragraph ${bracketed.map((p) => paragraphs.get(p)!.citation).join(', ')} still has square brackets: only clean text goes under silence.`,
-        );
-      const consensus = await storage.getConsensus(report.id);
-      const locked = await storage.lockedParagraphIds(report.id);
-      // Text agreed ad referendum is locked, yet a silence is how its confirmation is often sought.
-      const adRef = new Set(
-        consensus.statuses.filter((x) => x.status === 'agreed_ad_ref').map((x) => x.paragraphId),
-      );
-      const taken = b.paragraphIds.filter((p) => locked.has(p) && !adRef.has(p));
-      if (taken.length > 0) {
-        const silenced = new Set(
-          consensus.silences.filter((s) => s.state === 'running').flatMap((s) => s.paragraphIds),
-        );
-        throw new HttpError(
-          409,
-          `Paragraph ${taken.map((p) => paragraphs.get(p)!.citation).join(', ')} is already ${taken.some((p) => silenced.has(p)) ? 'under silence' : 'agreed'}.`,
-        );
-      }
-      const id = newId('s');
-      const deadline = new Date(deadlineMs).toISOString();
-      const result = await app.registry.withReport(report.id, async (live) => {
-        // One synchronous step: the texts as they are now, their brackets, and their locks.
-        const doc = reportToProseMirror(live.ydoc());
-        const hashes: Record<string, string> = {};
-        for (const p of b.paragraphIds) {
-          const node = identifiedNode(doc, p);
-          if (!node || hasBrackets(node.textContent))
-            throw new HttpError(
-              409,
-              `Paragraph ${paragraphs.get(p)?.citation ?? p} changed: only clean text goes under silence.`,
-            );
-          hashes[p] = agreedTextHash(node);
-        }
-        const releases = b.paragraphIds.map((p) => live.holdLock(p));
-        try {
-          return await run(
-            req,
-            report,
-            {
-              type: 'start-silence',
-              id,
-              paragraphIds: b.paragraphIds,
-              deadline,
-              timeZone: b.timeZone,
-              by: person(req, member),
-              at: new Date().toISOString(),
-            },
-            {
-              action: 'silence.start',
-              target: id,
-              detail: {
-                report: report.id,
-                paragraphs: b.paragraphIds,
-                deadline,
-                timeZone: b.timeZone,
-                textHashes: hashes,
-              },
-            },
-          );
-        } finally {
-          for (const release of releases) release();
-        }
-      });
-      const body: SilenceResponse = { silence: result.silence! };
-      return reply.code(201).send(body);
-    },
-  );
-
-  app.post<{ Params: { sid: string }; Body: { statement: string } }>(
-    '/api/silences/:sid/break',
-    {
-      schema: {
-        params: silenceParams,
-        body: {
-          type: 'object',
-          required: ['statement'],
-          additionalProperties: false,
-          properties: { statement: note },
-        },
-      },
-    },
-    async (req) => {
-      const { silence, report, member } = await silenceAccess(req, req.params.sid);
-      need(member, 'breakSilence', 'break silence');
-      const statement = req.body.statement.trim();
-      const result = await run(
-        req,
-        report,
-        {
-          type: 'break-silence',
-          silenceId: silence.id,
-          statement,
-          by: person(req, member),
-          at: new Date().toISOString(),
-        },
-        { action: 'silence.break', target: silence.id, detail: { report: report.id, statement } },
-      );
-      const body: SilenceResponse = { silence: result.silence! };
-      return body;
-    },
-  );
-
-  app.post<{ Params: { sid: string } }>(
-    '/api/silences/:sid/cancel',
-    { schema: { params: silenceParams } },
-    async (req) => {
-      const { silence, report, member } = await silenceAccess(req, req.params.sid);
-      need(member, 'runSilence', 'cancel a silence procedure');
-      const result = await run(
-        req,
-        report,
-        {
-          type: 'cancel-silence',
-          silenceId: silence.id,
-          by: person(req, member),
-          at: new Date().toISOString(),
-        },
-        { action: 'silence.cancel', target: silence.id, detail: { report: report.id } },
-      );
-      const body: SilenceResponse = { silence: result.silence! };
-      return body;
-    },
-  );
-}
+};

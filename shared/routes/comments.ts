@@ -7,10 +7,7 @@ import {
   THREAD_VISIBILITIES,
 } from '../comments.js';
 import { PROSE_PATTERN } from '../input.js';
-import { closed } from './common.js';
-
-/** A thread, message or user id as the server makes them. */
-export const ObjectId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+import { closed, ObjectId } from './common.js';
 
 const Text = Type.String({ minLength: 1, maxLength: COMMENT_MAX, pattern: PROSE_PATTERN });
 const IdempotencyKey = Type.String({ minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX });

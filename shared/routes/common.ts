@@ -12,6 +12,8 @@ export const GROUP_ID_PATTERN = '^g_[A-Za-z0-9_-]{16}$';
 
 export const ReportId = Type.String({ pattern: REPORT_ID_PATTERN });
 export const GroupId = Type.String({ pattern: GROUP_ID_PATTERN });
+/** A thread, message, paragraph, silence or user id as the server makes them. */
+export const ObjectId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 
 /** The :id of /api/reports/:id… */
 export const ReportParams = Type.Object({ id: ReportId });

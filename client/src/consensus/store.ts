@@ -21,6 +21,12 @@ import {
   type StatusView,
 } from '../../../shared/consensus.js';
 import type { ReportEvent } from '../../../shared/events.js';
+import type {
+  BreakSilenceRequest,
+  RecordPositionRequest,
+  SetStatusRequest,
+  StartSilenceRequest,
+} from '../../../shared/routes/consensus.js';
 import { request as call } from '../api.js';
 
 const enc = encodeURIComponent;
@@ -264,7 +270,7 @@ export class ConsensusStore {
     const data = await call<unknown>(
       'POST',
       `/api/reports/${enc(this.reportId)}/paragraphs/${enc(paragraphId)}/status`,
-      { status, ...(note ? { note } : {}) },
+      { status, ...(note ? { note } : {}) } satisfies SetStatusRequest,
     );
     const view = answer<StatusView>(data, 'status');
     if (view) this.putStatus(view);
@@ -278,26 +284,26 @@ export class ConsensusStore {
     const data = await call<unknown>(
       'POST',
       `/api/reports/${enc(this.reportId)}/paragraphs/${enc(paragraphId)}/position`,
-      { position, ...(explanation ? { explanation } : {}) },
+      { position, ...(explanation ? { explanation } : {}) } satisfies RecordPositionRequest,
     );
     const view = answer<PositionView>(data, 'position');
     if (view) this.putPosition(view);
   }
 
   async startSilence(paragraphIds: string[], deadline: Date, timeZone: string): Promise<void> {
-    const data = await call<unknown>('POST', `/api/reports/${enc(this.reportId)}/silences`, {
+    const body: StartSilenceRequest = {
       paragraphIds,
       deadline: deadline.toISOString(),
       timeZone,
-    });
+    };
+    const data = await call<unknown>('POST', `/api/reports/${enc(this.reportId)}/silences`, body);
     const view = answer<SilenceView>(data, 'silence');
     if (view) this.putSilence(view, false);
   }
 
   async breakSilence(silenceId: string, statement: string): Promise<void> {
-    const data = await call<unknown>('POST', `/api/silences/${enc(silenceId)}/break`, {
-      statement,
-    });
+    const body: BreakSilenceRequest = { statement };
+    const data = await call<unknown>('POST', `/api/silences/${enc(silenceId)}/break`, body);
     const view = answer<SilenceView>(data, 'silence');
     if (view) this.putSilence(view, true);
   }
