@@ -23,6 +23,7 @@ import path from 'node:path';
 import { isLine } from '../shared/input.js';
 import type { RevisionContent } from '../shared/revisions.js';
 import { isRole, type Role, representsFor } from '../shared/roles.js';
+import type { OperatorUnlockRequest } from '../shared/routes/auth.js';
 import { createAccount, createGroup, createInvitation, operatorEvent } from './accounts.js';
 import { announcementPath, linkOrigin, readAnnouncement } from './announce.js';
 import { PASSWORD_MIN } from './auth/passwords.js';
@@ -127,7 +128,7 @@ export async function runCli(
         'content-type': 'application/json',
         authorization: `Bearer ${running.operatorToken}`,
       },
-      body: JSON.stringify({ email }),
+      body: JSON.stringify({ email } satisfies OperatorUnlockRequest),
     });
     const body = (await res.json()) as { message?: string; wasLocked?: boolean };
     if (!res.ok) throw new Error(body.message ?? `the server answered ${res.status}`);

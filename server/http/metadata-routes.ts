@@ -4,24 +4,19 @@
  * chair and secretariat, shared/roles.ts) → storage (row, audit line and report event in one
  * transaction) → push of the event to everyone in the report.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import type { MetadataView } from '../../shared/metadata.js';
 import { validateMetadata } from '../../shared/metadata.js';
-import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
+import { ReportParams } from '../../shared/routes/common.js';
 import { can, HttpError } from '../auth/policy.js';
 import { requireLogin } from './auth-routes.js';
-
-const params = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', pattern: REPORT_ID_PATTERN } },
-} as const;
 
 export interface MetadataResponse {
   metadata: MetadataView;
 }
 
-export async function metadataRoutes(app: FastifyInstance): Promise<void> {
+export const metadataRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage } = app;
 
   /** The report and the caller's membership; 404 for strangers and unknown reports. */
@@ -34,18 +29,19 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
     return { report, member, auth };
   }
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/reports/:id/metadata',
-    { schema: { params } },
+    { schema: { params: ReportParams } },
     async (req): Promise<MetadataResponse> => {
       await access(req, req.params.id);
       return { metadata: await storage.getMetadata(req.params.id) };
     },
   );
 
-  app.put<{ Params: { id: string }; Body: unknown }>(
+  // The body is checked field by field by validateMetadata (shared/metadata.ts), not by a schema.
+  app.put(
     '/api/reports/:id/metadata',
-    { schema: { params } },
+    { schema: { params: ReportParams } },
     async (req): Promise<MetadataResponse> => {
       const { report, member, auth } = await access(req, req.params.id);
       if (!can(member, 'editMetadata'))
@@ -68,4 +64,4 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
       return { metadata: change.metadata };
     },
   );
-}
+};

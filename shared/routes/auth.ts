@@ -57,3 +57,10 @@ export type AcceptInvitationRequest = Static<typeof AcceptInvitationRequest>;
 
 /** The :token of /api/invitations/:token… */
 export const InvitationParams = Type.Object({ token: Type.String() });
+
+/** POST /api/operator/unlock (the operator CLI, over loopback: server/http/operator-routes.ts) */
+export const OperatorUnlockRequest = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 254 }) },
+  closed,
+);
+export type OperatorUnlockRequest = Static<typeof OperatorUnlockRequest>;
