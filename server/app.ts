@@ -45,6 +45,7 @@ import { importRoutes } from './import/routes.js';
 import { fastifyLogging, installRequestLog } from './logging.js';
 import { adoptionRoutes } from './revisions/adoption.js';
 import { compareRoutes } from './revisions/compare-routes.js';
+import { revisionExportRoutes } from './revisions/export.js';
 import { revisionRoutes } from './revisions/routes.js';
 import { openStorage } from './storage/open.js';
 import {
@@ -228,6 +229,7 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
   await app.register(importRoutes);
   await app.register(revisionRoutes);
   await app.register(compareRoutes);
+  await app.register(revisionExportRoutes);
   await app.register(adoptionRoutes);
 
   // Silence deadlines: overdue ones are settled before the server listens, then kept by a timer.

@@ -5,7 +5,7 @@
  * a change to the mapping here, not to each format.
  */
 import type { Node as PMNode } from 'prosemirror-model';
-import { numberNodes } from './numbering.js';
+import { type NumberedNode, numberNodes } from './numbering.js';
 
 /** A run of text with its marks. `bracket`: inside negotiation square brackets (markBrackets). */
 export interface Run {
@@ -168,13 +168,20 @@ const PART_OF: Readonly<Record<string, Part>> = {
 };
 
 /** Labels by position, from the shared numbering function (the one the screen shows). */
-function labelsByPos(doc: PMNode): Map<number, string> {
-  return new Map(numberNodes(doc).map((n) => [n.pos, n.label]));
+function labelsByPos(nodes: readonly NumberedNode[]): Map<number, string> {
+  return new Map(nodes.map((n) => [n.pos, n.label]));
 }
 
-/** The outline of a ProseMirror document. */
-export function outlineFromDoc(doc: PMNode, meta: DocumentMeta = DEFAULT_META): Outline {
-  const labels = labelsByPos(doc);
+/**
+ * The outline of a ProseMirror document, numbered by `numbered` (the shared numbering, or it with
+ * the last revision's numbers kept: 5 bis, 5 ter).
+ */
+export function outlineFromDoc(
+  doc: PMNode,
+  meta: DocumentMeta = DEFAULT_META,
+  numbered: readonly NumberedNode[] = numberNodes(doc),
+): Outline {
+  const labels = labelsByPos(numbered);
   const blocks: Block[] = [];
   const footnotes: Footnote[] = [];
   let title: Run[] = [];

@@ -9,9 +9,10 @@ import { wordCount } from '../../shared/wordCount.js';
 import { HttpError } from '../auth/policy.js';
 import { requireLogin } from '../http/auth-routes.js';
 import { memberFor } from '../http/group-routes.js';
+import { revisionExport } from '../revisions/export.js';
 import { toAkn } from './akn.js';
 import { toDocx } from './docx.js';
-import { fileBaseName, liveOutline } from './source.js';
+import { attachment, fileBaseName, liveOutline } from './source.js';
 
 export const EXPORT_FORMATS = ['docx', 'akn'] as const;
 export const EXPORT_LAYOUTS = ['manuscript', 'issued'] as const;
@@ -31,12 +32,6 @@ const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
   akn: 'application/akn+xml; charset=utf-8',
 };
 const EXTENSIONS: Readonly<Record<ExportFormat, string>> = { docx: 'docx', akn: 'xml' };
-
-/** attachment; filename="…" (ASCII) and filename*= (UTF-8), as RFC 6266 asks. */
-export function attachment(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
 
 export async function exportRoutes(app: FastifyInstance): Promise<void> {
   const { storage } = app;
@@ -66,7 +61,8 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
             format: { type: 'string', enum: [...EXPORT_FORMATS] },
             layout: { type: 'string', enum: [...EXPORT_LAYOUTS] },
             options: { type: 'string', enum: [...EXPORT_OPTIONS] },
-            revision: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+            // A revision's id or its label ("Rev.1", "Zero draft").
+            revision: { type: 'string', minLength: 1, maxLength: 64 },
           },
         },
       },
@@ -83,9 +79,12 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
       const { format } = req.query;
       const layout = req.query.layout ?? 'manuscript';
       const options = req.query.options ?? 'clean';
-      // Frozen revisions are not stored yet: only the live text can be exported.
-      if (req.query.revision !== undefined) throw new HttpError(404, 'No such revision.');
-      const outline = await liveOutline(app, report);
+      // A frozen revision (server/revisions/export.ts), or the live text.
+      const frozen =
+        req.query.revision !== undefined
+          ? await revisionExport(app, report, req.query.revision)
+          : null;
+      const outline = frozen?.outline ?? (await liveOutline(app, report));
       const count = wordCount(outline);
       const generatedAt = new Date().toISOString();
       const body =
@@ -98,13 +97,19 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
               generatedAt,
               statuses: options === 'status' ? await statusNotes(report.id) : undefined,
             });
-      const name = `${fileBaseName(outline.meta, report.title)}.${EXTENSIONS[format]}`;
+      const name = `${frozen?.baseName ?? fileBaseName(outline.meta, report.title)}.${EXTENSIONS[format]}`;
       await storage.appendAudit(
         app.auditEvent(req, {
           action: 'report.export',
           groupId: report.groupId,
           target: report.id,
-          detail: { format, layout, options, revision: null, words: count.words },
+          detail: {
+            format,
+            layout,
+            options,
+            revision: frozen?.revision.id ?? null,
+            words: count.words,
+          },
         }),
       );
       return reply

@@ -3,6 +3,8 @@
  * with its masthead metadata, and the file name UN practice gives it (symbol and label).
  */
 import type { FastifyInstance } from 'fastify';
+import { keepRevisionNumbers } from '../../shared/bis-ter.js';
+import { numberNodes } from '../../shared/numbering.js';
 import {
   DEFAULT_META,
   type DocumentMeta,
@@ -11,6 +13,7 @@ import {
   outlineFromDoc,
 } from '../../shared/outline.js';
 import { reportToProseMirror } from '../reports.js';
+import { numberingLayer } from '../revisions/numbering.js';
 import type { ReportRecord } from '../storage/types.js';
 
 /** The masthead data of a report. Until reports carry their own metadata: defaults and dates. */
@@ -18,10 +21,12 @@ export function metaOf(report: ReportRecord): DocumentMeta {
   return { ...DEFAULT_META, date: report.updatedAt.slice(0, 10) };
 }
 
-/** The live text's outline. */
+/** The live text's outline, numbered 5 bis, 5 ter … while the report keeps the last revision's numbers. */
 export async function liveOutline(app: FastifyInstance, report: ReportRecord): Promise<Outline> {
+  const layer = await numberingLayer(app, report.id);
   const doc = await app.registry.withReport(report.id, (live) => reportToProseMirror(live.ydoc()));
-  return outlineFromDoc(doc, metaOf(report));
+  const numbered = layer ? keepRevisionNumbers(numberNodes(doc), layer) : numberNodes(doc);
+  return outlineFromDoc(doc, metaOf(report), numbered);
 }
 
 /**
@@ -38,4 +43,10 @@ export function fileBaseName(meta: DocumentMeta, title: string): string {
     .replace(/\s+/g, '-')
     .slice(0, 120);
   return clean || 'report';
+}
+
+/** attachment; filename="…" (ASCII) and filename*= (UTF-8), as RFC 6266 asks. */
+export function attachment(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

@@ -25,6 +25,7 @@ import {
   type IssuedRevision,
   type ReportRecord,
 } from '../storage/types.js';
+import { documentMetadata } from './export.js';
 
 /** Freezes taken again at most this often when the report keeps changing under the issue. */
 const ATTEMPTS = 4;
@@ -82,7 +83,12 @@ export async function freeze(
     doc: doc.toJSON(),
     nodes,
     positions: consensus.positions,
-    metadata: { title: report.title, template: report.template },
+    // The masthead as it was (symbol, distribution, date …): what an export of it shows.
+    metadata: {
+      title: report.title,
+      template: report.template,
+      document: documentMetadata(await storage.getMetadata(report.id)),
+    },
   };
   return { state, content, afterEventSeq: consensus.seq, doc, release };
 }

@@ -13,12 +13,19 @@ import { errorMessage, getReport, type ReportAccess } from '../api.js';
 import { Frame } from '../app/Frame.js';
 import { useCurrentGroup, usePageTitle } from '../app/page.js';
 import { reportHref, revisionsHref } from '../app/routes.js';
+import { exportHref } from '../report/ExportMenu.js';
 import { compareRevisions, getRevision, listRevisions } from '../revisions/api.js';
 import { CompareView } from '../revisions/CompareView.js';
 import { IssueForm } from '../revisions/IssueForm.js';
 import { NumberingSwitch } from '../revisions/NumberingSwitch.js';
 import { RevisionDocument } from '../revisions/RevisionDocument.js';
 import { RevisionList } from '../revisions/RevisionList.js';
+
+/** The changes from one revision to another (or to the text now) as Word track changes. */
+function changesHref(reportId: string, from: string, to: string): string {
+  const q = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+  return `/api/reports/${encodeURIComponent(reportId)}/export/changes?${q}`;
+}
 
 /** Loads `load()` once per `key`; the page shows its error when it fails. */
 function useLoad<T>(load: () => Promise<T>, key: string) {
@@ -139,6 +146,17 @@ export function RevisionPage({ reportId, revisionId }: { reportId: string; revis
             {`${r.label}, ${unDate(r.date)}: the text as issued, with its numbers then. Read only.`}
           </p>
           {r.coverNote ? <p class="revision-note">{r.coverNote}</p> : null}
+          {access.value && roleCan(access.value.role, 'export') ? (
+            <p class="revision-downloads">
+              <a
+                href={exportHref(reportId, `format=docx&revision=${encodeURIComponent(r.id)}`)}
+                download
+                data-testid="revision-export-docx"
+              >
+                {`Download ${r.label} (.docx)`}
+              </a>
+            </p>
+          ) : null}
           <RevisionDocument nodes={revision.value.nodes} />
         </>
       ) : (
@@ -164,6 +182,17 @@ export function ComparePage(props: { reportId: string; from: string; to: string 
       error={access.error || comparison.error}
       back="revisions"
     >
+      {c && access.value && roleCan(access.value.role, 'export') ? (
+        <p class="revision-downloads">
+          <a
+            href={changesHref(props.reportId, c.from.id, c.to ? c.to.id : 'live')}
+            download
+            data-testid="compare-export-track"
+          >
+            Download as Word with tracked changes (.docx)
+          </a>
+        </p>
+      ) : null}
       {c ? <CompareView comparison={c} /> : <p class="muted">Comparing…</p>}
     </RevisionFrame>
   );
