@@ -78,7 +78,9 @@ export function AccountMenu() {
               void logOut();
             }}
           >
-            {confirming ? 'Changes not saved yet: log out anyway?' : 'Log out'}
+            {confirming
+              ? 'Changes not saved yet (logging out deletes them from this browser): log out anyway?'
+              : 'Log out'}
           </button>
         </div>
       </details>

@@ -46,7 +46,7 @@ export async function logOut(): Promise<void> {
   setMe(null);
   lastUserId = null;
   go('#/login');
-  dropSessions();
+  await dropSessions(true);
 }
 
 /** A request or the sync socket found the session gone: log in again, then come back here. */

@@ -1,5 +1,6 @@
 /**
- * The report page's banners: the connection (lost, reconnecting, stopped and why) and the
+ * The report page's banners: the connection (lost, reconnecting, stopped and why), changes kept
+ * in this browser from an earlier visit that are still on their way, and the
  * server's last notice for the user (a refused change, read-only access), with "Reload" where
  * reloading shows what the server has.
  */
@@ -18,6 +19,13 @@ export function ReportBanners(props: { session: ReportSession; live: SessionSign
           data-testid="connection-banner"
         >
           {notice.text}
+        </p>
+      ) : null}
+      {props.live.restoring.value ? (
+        <p class="banner is-info" role="status" data-testid="restoring-banner">
+          {props.live.saveState.value === 'offline'
+            ? 'Changes you made before this page was last closed are kept in this browser; they are sent when the connection returns.'
+            : 'Sending the changes you made before this page was last closed…'}
         </p>
       ) : null}
       {sn ? (

@@ -13,6 +13,8 @@ export interface SessionSignals {
   /** True once the first sync with the server completed. */
   readonly hasSynced: ReadonlySignal<boolean>;
   readonly saveState: ReadonlySignal<SaveState>;
+  /** Changes kept in this browser from an earlier visit are not yet confirmed by the server. */
+  readonly restoring: ReadonlySignal<boolean>;
   /** The connection banner's message. */
   readonly notice: ReadonlySignal<ConnectionNotice | null>;
   /** The server's last notice for the user, until dismissed. */
@@ -30,6 +32,7 @@ export function sessionSignals(session: ReportSession): SessionSignals {
   const read = () => ({
     hasSynced: session.hasSynced,
     saveState: session.saveState,
+    restoring: session.restoring,
     notice: session.notice,
     serverNotice: session.serverNotice,
     access: session.access,
@@ -40,6 +43,7 @@ export function sessionSignals(session: ReportSession): SessionSignals {
   const out = {
     hasSynced: signal(first.hasSynced),
     saveState: signal(first.saveState),
+    restoring: signal(first.restoring),
     notice: signal(first.notice),
     serverNotice: signal(first.serverNotice),
     access: signal(first.access),
@@ -52,6 +56,7 @@ export function sessionSignals(session: ReportSession): SessionSignals {
     batch(() => {
       out.hasSynced.value = now.hasSynced;
       out.saveState.value = now.saveState;
+      out.restoring.value = now.restoring;
       out.notice.value = now.notice;
       out.serverNotice.value = now.serverNotice;
       out.access.value = now.access;

@@ -46,6 +46,11 @@ export function computeSaveState(
   localClock: number,
   durableClock: number,
 ): SaveState {
+  return saveStateOf(connected, localClock > durableClock);
+}
+
+/** The same, from whether any of our changes (of this page or kept from before) is waiting. */
+export function saveStateOf(connected: boolean, pending: boolean): SaveState {
   if (!connected) return 'offline';
-  return localClock > durableClock ? 'saving' : 'saved';
+  return pending ? 'saving' : 'saved';
 }

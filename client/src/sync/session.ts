@@ -6,7 +6,8 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as authProtocol from 'y-protocols/auth';
-import { WebsocketProvider } from 'y-websocket';
+import * as syncProtocol from 'y-protocols/sync';
+import { messageSync, WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { ReportEvent } from '../../../shared/events.js';
 import {
@@ -29,7 +30,8 @@ import { ConsensusStore } from '../consensus/store.js';
 import { presenceUser } from '../identity.js';
 import { MetadataStore } from '../report/metadataStore.js';
 import { loadLastRevision } from '../revisions/lastRevision.js';
-import { computeSaveState, DurableClocks, type SaveState } from './saveState.js';
+import { copyName, deleteCopy, forgetAllCopies, OfflineCopy, ownPending } from './offlineCopy.js';
+import { DurableClocks, type SaveState, saveStateOf } from './saveState.js';
 
 /** How often a failing connection may ask the API why (see probeAccess). */
 const PROBE_INTERVAL_MS = 10_000;
@@ -93,6 +95,14 @@ export class ReportSession {
   private diverged = false;
 
   private readonly durable = new DurableClocks();
+  /** The name of this user's copy of the report in this browser (null: nobody signed in). */
+  private readonly copyName: string | null;
+  /** The copy in IndexedDB, kept while our role may edit (read-only: nothing to keep). */
+  private offline: OfflineCopy | null = null;
+  /** What the server held when this connection began (its SyncStep1), by client id. */
+  private serverHeld = new Map<number, number>();
+  /** Client ids of ours whose changes the server has not confirmed (this page's, earlier ones). */
+  private waitingClients: number[] = [];
   private readonly listeners = new Set<() => void>();
   private users = 0;
   private stopAuthListener: (() => void) | null = null;
@@ -109,6 +119,8 @@ export class ReportSession {
 
   constructor(readonly reportId: string) {
     this.fragment = this.doc.getXmlFragment(REPORT_FRAGMENT);
+    const me = currentMe();
+    this.copyName = me ? copyName(me.user.id, reportId) : null;
     this.threads = new ThreadStore(reportId);
     this.consensus = new ConsensusStore(reportId);
     this.provider = new WebsocketProvider(syncServerUrl(), reportId, this.doc, {
@@ -127,6 +139,21 @@ export class ReportSession {
     this.provider.messageHandlers[MessageType.Saved] = (_encoder, decoder) => {
       if (this.durable.apply(decodeSavedBody(decoder))) this.refresh();
     };
+    // The server's SyncStep1 says what it holds: changes of ours from an earlier visit that it
+    // already has are not waiting any more. Read from a copy; y-websocket then handles it.
+    const handleSync = this.provider.messageHandlers[messageSync]!;
+    this.provider.messageHandlers[messageSync] = (encoder, decoder, provider, emitSynced, type) => {
+      try {
+        const peek = decoding.createDecoder(decoder.arr.subarray(decoder.pos));
+        if (decoding.readVarUint(peek) === syncProtocol.messageYjsSyncStep1) {
+          this.serverHeld = Y.decodeStateVector(decoding.readVarUint8Array(peek));
+        }
+      } catch {
+        // Malformed: y-websocket's handler says so.
+      }
+      handleSync(encoder, decoder, provider, emitSynced, type);
+      this.refresh();
+    };
     // A notice for the user (a refused change, read-only access…): shown until dismissed.
     this.provider.messageHandlers[MessageType.Notice] = (_encoder, decoder) => {
       try {
@@ -144,8 +171,10 @@ export class ReportSession {
       } catch {
         return;
       }
-      // A refused write means our idea of the role is stale: ask again.
+      // A refused write means our idea of the role is stale: ask again (a read-only role then
+      // deletes the copy). Content under another user's client id will never be kept either.
       if (this.serverNotice.code === 'read-only') void this.loadAccess();
+      if (this.serverNotice.code === 'foreign-client-id') this.forgetCopy();
       if (this.serverNotice.code === 'resync' || this.serverNotice.code === 'unapplied')
         this.diverged = true;
       this.refresh();
@@ -215,9 +244,27 @@ export class ReportSession {
     return this.access !== null && !roleCan(this.access.role, 'editText');
   }
 
-  /** True while some of our own changes are not confirmed durable (online or not). */
+  /**
+   * True while some of our own changes are not confirmed durable (online or not): this page's,
+   * or those kept in this browser from an earlier visit that the server does not have yet.
+   */
   get pending(): boolean {
-    return Y.getState(this.doc.store, this.doc.clientID) > this.durable.get(this.doc.clientID);
+    return this.waitingClients.length > 0;
+  }
+
+  /** True while changes kept from an earlier visit (another client id) are not confirmed. */
+  get restoring(): boolean {
+    return this.waitingClients.some((c) => c !== this.doc.clientID);
+  }
+
+  private waiting(): number[] {
+    const clients = new Set(this.offline?.clients ?? []);
+    clients.add(this.doc.clientID);
+    return ownPending(
+      clients,
+      (c) => Y.getState(this.doc.store, c),
+      (c) => Math.max(this.durable.get(c), this.serverHeld.get(c) ?? 0),
+    );
   }
 
   /**
@@ -227,6 +274,26 @@ export class ReportSession {
   get canStillSave(): boolean {
     if (this.readOnly) return false;
     return !this.notice?.fatal || this.notice.code === CloseCode.SessionEnded;
+  }
+
+  /**
+   * Keeps the report's copy in this browser while our role may edit (opening it reads what an
+   * earlier visit left into the doc); a role that cannot edit has nothing to keep, and what was
+   * kept could never be saved: it is deleted, unread.
+   */
+  private async keepCopy(canEdit: boolean): Promise<void> {
+    if (!this.copyName) return;
+    if (!canEdit) return this.forgetCopy();
+    this.offline ??= new OfflineCopy(this.copyName, this.doc);
+    await this.offline.loaded;
+  }
+
+  /** Deletes this report's copy in the browser (diverged, refused); nothing is kept from now. */
+  forgetCopy(): Promise<void> {
+    const copy = this.offline;
+    this.offline = null;
+    if (copy) return copy.clear();
+    return this.copyName ? deleteCopy(this.copyName) : Promise.resolve();
   }
 
   dismissServerNotice(): void {
@@ -287,6 +354,7 @@ export class ReportSession {
     window.removeEventListener('pagehide', this.onPageHide);
     window.removeEventListener('pageshow', this.onPageShow);
     this.doc.off('update', this.refresh);
+    this.offline?.destroy();
     this.provider.destroy();
     this.doc.destroy();
     this.listeners.clear();
@@ -333,12 +401,10 @@ export class ReportSession {
         this.provider.connect();
       }
     }
-    const state = computeSaveState(
-      this.provider.wsconnected,
-      Y.getState(this.doc.store, this.doc.clientID),
-      this.durable.get(this.doc.clientID),
-    );
-    this.saveState = state;
+    this.waitingClients = this.waiting();
+    // Kept with the copy: after a reopen, these ids' changes still count as waiting.
+    this.offline?.saveClients(this.waitingClients);
+    this.saveState = saveStateOf(this.provider.wsconnected, this.pending);
     for (const listener of this.listeners) listener();
   };
 
@@ -385,7 +451,9 @@ export class ReportSession {
     } else if (!this.notice?.fatal) {
       this.notice = {
         text: this.hasSynced
-          ? 'Connection lost. Reconnecting… What you type stays on this page and is sent when the connection returns.'
+          ? this.offline
+            ? 'Connection lost. Reconnecting… What you type is kept in this browser, even if you close the tab, and sent when the connection returns.'
+            : 'Connection lost. Reconnecting… What you type stays on this page and is sent when the connection returns.'
           : 'Cannot reach the server. Retrying…',
         fatal: false,
         code,
@@ -440,6 +508,10 @@ export class ReportSession {
             await this.loadEventStores();
             if (this.destroyed) return;
           }
+          // What this browser kept from an earlier visit is in the doc before the first sync,
+          // so that sync sends it (at most a few seconds' wait; see OfflineCopy).
+          await this.keepCopy(roleCan(access.role, 'editText'));
+          if (this.destroyed) return;
           if (!this.provider.shouldConnect && !this.notice?.fatal && !this.pausedOffline) {
             this.provider.connect();
           }
@@ -559,8 +631,10 @@ const sessions = new Map<string, ReportSession>();
 export function openSession(reportId: string): ReportSession {
   let session = sessions.get(reportId);
   if (session?.stale) {
-    // Diverged from the server: its pages let it go (closeSession destroys it).
+    // Diverged from the server: its pages let it go (closeSession destroys it), and its copy in
+    // this browser is deleted before the new session reads it.
     sessions.delete(reportId);
+    void session.forgetCopy();
     session = undefined;
   }
   if (!session) {
@@ -604,10 +678,15 @@ export function resumeSessions(): void {
   for (const session of sessions.values()) session.resume();
 }
 
-/** Logging out, or someone else logging in: every session goes, whatever it holds. */
-export function dropSessions(): void {
+/**
+ * Logging out, or someone else logging in: every session goes, whatever it holds. Logging out
+ * also deletes every report copy kept in this browser (`forget`); another person logging in
+ * cannot read the previous one's copies (they are per user) and they stay for that person.
+ */
+export function dropSessions(forget = false): Promise<void> {
   for (const session of sessions.values()) session.destroy();
   sessions.clear();
+  return forget ? forgetAllCopies() : Promise.resolve();
 }
 
 /** True when some open report holds changes of ours that the server has not confirmed. */
