@@ -1,11 +1,14 @@
 /**
  * The demo group: a chair, a secretariat member, three experts and an observer with known
- * passwords, and a report from the GGE template, so a newcomer can try every role in a minute.
+ * passwords, and a report modelled on the 2015 GGE report with a negotiation under way
+ * (demo-report.ts), so a newcomer can try every role and feature in a minute.
  * Seeding is idempotent: a data directory that already has the demo chair is left alone.
  */
+import type { PersonView } from '../shared/comments.js';
 import type { Role } from '../shared/roles.js';
 import { createAccount, createGroup, operatorEvent } from './accounts.js';
-import { newReportId, templateUpdate } from './reports.js';
+import { type DemoCast, demoDocument, seedNegotiation } from './demo-report.js';
+import { documentUpdate, newReportId } from './reports.js';
 import type { Storage } from './storage/types.js';
 
 export interface DemoAccount {
@@ -69,23 +72,35 @@ export async function seedDemo(storage: Storage): Promise<{ groupId: string; cre
     return { groupId: groups[0]?.group.id ?? '', created: false };
   }
   const group = await createGroup(storage, 'Demo GGE 2016–2017');
+  const people: PersonView[] = [];
   for (const a of DEMO_ACCOUNTS) {
-    await createAccount(storage, {
+    const user = await createAccount(storage, {
       email: a.email,
       displayName: a.displayName,
       password: a.password,
       membership: { groupId: group.id, role: a.role, represents: a.represents },
     });
+    people.push({ id: user.id, name: a.displayName, role: a.role, represents: a.represents });
   }
+  const [chair, secretariat, brazil, kenya, france] = people as [
+    PersonView,
+    PersonView,
+    PersonView,
+    PersonView,
+    PersonView,
+  ];
+  const cast: DemoCast = { chair, secretariat, brazil, kenya, france };
   const now = new Date().toISOString();
   const title = 'Report of the Group of Governmental Experts — zero draft';
   const id = newReportId();
+  const { doc, ids } = demoDocument(title);
   await storage.createReport(
     { id, groupId: group.id, title, template: 'gge-report', createdAt: now, updatedAt: now },
-    templateUpdate('gge-report', title),
+    documentUpdate(doc),
   );
   await storage.appendAudit(
     operatorEvent('report.create', group.id, id, { title, template: 'gge-report' }),
   );
+  await seedNegotiation(storage, group.id, id, ids, cast);
   return { groupId: group.id, created: true };
 }

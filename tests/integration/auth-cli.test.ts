@@ -10,12 +10,14 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import * as Y from 'yjs';
 import { hashToken } from '../../server/auth/tokens.js';
 import { DEMO_ACCOUNTS, seedDemo } from '../../server/demo.js';
+import { reportToProseMirror } from '../../server/reports.js';
 import type { Storage } from '../../server/storage/types.js';
 import { startBareServer } from '../helpers/auth.js';
 import { databaseForDataDir, openEngine, TEST_ENGINE } from '../helpers/engines.js';
-import { tempDir } from '../helpers/server.js';
+import { login, tempDir } from '../helpers/server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cleanups: Array<() => Promise<void>> = [];
@@ -311,6 +313,21 @@ describe('operator CLI', () => {
   });
 });
 
+/** The text of every paragraph of a stored report that has some. */
+async function paragraphTexts(storage: Storage, reportId: string): Promise<string[]> {
+  const stored = await storage.loadDocument(reportId);
+  assert.ok(stored);
+  const doc = new Y.Doc();
+  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot.update);
+  for (const update of stored.updates) Y.applyUpdate(doc, update);
+  const out: string[] = [];
+  reportToProseMirror(doc).descendants((node) => {
+    if (node.type.name === 'paragraph' && node.textContent) out.push(node.textContent);
+    return node.type.name !== 'paragraph';
+  });
+  return out;
+}
+
 describe('demo seed', () => {
   test('six demo accounts with their documented roles; idempotent; every password logs in', async () => {
     const dataDir = tempDir('concord-demo-');
@@ -358,5 +375,75 @@ describe('demo seed', () => {
         [[first.groupId, a.role]],
       );
     }
+  });
+
+  test('the demo report is a negotiation under way: text, statuses, positions, threads, a silence', async () => {
+    const dataDir = tempDir('concord-demo-report-');
+    await withStorage(dataDir, (s) => seedDemo(s));
+    const server = await startBareServer({ dataDir });
+    cleanups.push(() => server.close());
+    const as = async (email: string, password: string) => {
+      const cookie = await login(server.baseUrl, email, password);
+      return async <T>(path: string): Promise<T> => {
+        const res = await fetch(`${server.baseUrl}${path}`, { headers: { cookie } });
+        assert.equal(res.status, 200, path);
+        return (await res.json()) as T;
+      };
+    };
+    const chair = await as('chair@demo.example', 'concord-chair');
+    const reports = await chair<{ reports: Array<{ id: string }> }>('/api/reports');
+    const id = reports.reports[0]!.id;
+
+    // The text: the seven GGE chapters, each with written paragraphs, some in brackets.
+    const stored = await paragraphTexts(server.app.storage, id);
+    assert.ok(stored.length >= 20, `only ${stored.length} paragraphs with text`);
+    assert.ok(
+      stored.some((t) => /\[[^\]]+\]/.test(t)),
+      'no bracketed text',
+    );
+
+    type Consensus = {
+      statuses: Array<{ status: string }>;
+      positions: Array<{ state: string; position: string }>;
+      silences: Array<{ state: string; deadline: string }>;
+    };
+    const c = await chair<Consensus>(`/api/reports/${id}/consensus`);
+    const statuses = new Set(c.statuses.map((x) => x.status));
+    for (const s of ['agreed', 'under_discussion', 'bracketed', 'agreed_ad_ref', 'deferred'])
+      assert.ok(statuses.has(s), `no paragraph ${s}`);
+    assert.ok(c.positions.length >= 6);
+    assert.deepEqual([...new Set(c.positions.map((p) => p.state))].sort(), [
+      'Brazil',
+      'France',
+      'Kenya',
+    ]);
+    const running = c.silences.filter((x) => x.state === 'running');
+    assert.equal(running.length, 1);
+    assert.ok(Date.parse(running[0]!.deadline) > Date.now() + 24 * 3_600_000);
+
+    type Threads = { threads: Array<{ kind: string; visibility: string; messages: unknown[] }> };
+    const seenByChair = (await chair<Threads>(`/api/reports/${id}/threads`)).threads;
+    assert.ok(
+      seenByChair.some((t) => t.kind === 'proposal'),
+      'no proposal',
+    );
+    assert.ok(
+      seenByChair.some((t) => t.visibility === 'chair'),
+      'no thread for the chair',
+    );
+    assert.ok(
+      seenByChair.some((t) => t.messages.length > 1),
+      'no reply',
+    );
+    assert.ok(
+      !seenByChair.some((t) => t.visibility === 'delegation'),
+      "the chair sees Brazil's own thread",
+    );
+    const brazil = await as('brazil@demo.example', 'concord-expert');
+    const seenByBrazil = (await brazil<Threads>(`/api/reports/${id}/threads`)).threads;
+    assert.ok(seenByBrazil.some((t) => t.visibility === 'delegation'));
+    // The reply that mentions the Chair is in the Chair's inbox.
+    const inbox = await chair<{ items: Array<{ reason: string }> }>('/api/inbox');
+    assert.ok(inbox.items.some((i) => i.reason === 'mention'));
   });
 });
