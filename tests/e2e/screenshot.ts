@@ -91,7 +91,8 @@ try {
   ] as const) {
     await page
       .locator('.ProseMirror .remote-caret-label', { hasText: other })
-      .waitFor({ timeout: E2E_TIMEOUT });
+      // Attached, not visible: an idle person's label fades (only their caret stays).
+      .waitFor({ state: 'attached', timeout: E2E_TIMEOUT });
     await page.locator('[data-testid=account-role]', { hasText: 'Expert' }).waitFor();
     await page
       .locator('[data-testid=save-state]', { hasText: /^Saved$/ })
