@@ -1,6 +1,7 @@
 /** The HTTP API as the browser calls it (shapes in shared/api.ts). */
 
 import type { ApiError, Me, ReportSummary } from '../../shared/api.js';
+import type { ImportFormat, ImportPreview } from '../../shared/import.js';
 import type { DocumentMetadata, MetadataView } from '../../shared/metadata.js';
 import type { Role } from '../../shared/roles.js';
 import type {
@@ -56,6 +57,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 interface RequestOptions {
   /** A 401 here is an answer for the caller (wrong password…), not an ended session. */
   expect401?: boolean;
+  /** A body sent as it is (a file), with its content type, instead of JSON. */
+  raw?: { body: Blob | string; type: string };
 }
 
 /** One JSON call to the API; a 401 outside `expect401` means the session ended. */
@@ -76,9 +79,17 @@ export async function request<T>(
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       headers: {
         accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.raw
+          ? { 'content-type': options.raw.type }
+          : body === undefined
+            ? {}
+            : { 'content-type': 'application/json' }),
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(options.raw
+        ? { body: options.raw.body }
+        : body === undefined
+          ? {}
+          : { body: JSON.stringify(body) }),
     });
     text = await response.text();
   } catch (error) {
@@ -252,6 +263,31 @@ export async function listReports(): Promise<ReportSummary[]> {
 export async function createReport(body: CreateReportRequest): Promise<ReportSummary> {
   const data = await request<{ report: ReportSummary }>('POST', '/api/reports', body);
   return data.report;
+}
+
+/**
+ * Sends a file (or pasted text) to be imported into a new report of `groupId`: `preview` only
+ * reads it and says what it would create; otherwise the report is created (server/import/).
+ */
+export async function importDocument(
+  groupId: string,
+  format: ImportFormat,
+  file: Blob | string,
+  opts: { preview: boolean; title?: string },
+): Promise<{ preview: ImportPreview; report: ReportSummary | null }> {
+  const query = `format=${format}${opts.title ? `&title=${enc(opts.title)}` : ''}`;
+  const path = `/api/groups/${enc(groupId)}/import${opts.preview ? '/preview' : ''}?${query}`;
+  const raw = {
+    body: file,
+    type: typeof file === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream',
+  };
+  if (opts.preview) {
+    const preview = await request<ImportPreview>('POST', path, undefined, { raw });
+    return { preview, report: null };
+  }
+  return request<{ preview: ImportPreview; report: ReportSummary }>('POST', path, undefined, {
+    raw,
+  });
 }
 
 export async function renameReport(id: string, title: string): Promise<ReportSummary> {

@@ -1,6 +1,7 @@
 /**
  * `#/`: the user's groups (name, my role and State), each with its reports; a form to start a
- * new report in a group where the role may (createReport); renaming where it may.
+ * new report in a group where the role may (createReport), or to import one (importDocument);
+ * renaming where it may.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ReportSummary } from '../../../shared/api.js';
@@ -9,6 +10,7 @@ import { listReports } from '../api.js';
 import { Frame } from '../app/Frame.js';
 import { useCurrentGroup, usePageTitle } from '../app/page.js';
 import { currentMe } from '../auth.js';
+import { ImportForm } from '../import/ImportForm.js';
 import { GroupCard } from '../reports/GroupCard.js';
 import { NewReportForm } from '../reports/NewReportForm.js';
 import { ReportItem } from '../reports/ReportItem.js';
@@ -51,6 +53,7 @@ export function HomePage() {
       : [];
   const orphans = sorted.filter((r) => !r.groupId || !known.has(r.groupId));
   const creatable = groups.filter((g) => roleCan(g.role, 'createReport'));
+  const importable = groups.filter((g) => roleCan(g.role, 'importDocument'));
 
   return (
     <Frame header={<span class="header-title">Reports</span>}>
@@ -83,6 +86,7 @@ export function HomePage() {
         ) : null}
         <FormError testid="error" error={error} />
         {creatable.length > 0 ? <NewReportForm groups={creatable} onError={setError} /> : null}
+        {importable.length > 0 ? <ImportForm groups={importable} /> : null}
       </div>
     </Frame>
   );
