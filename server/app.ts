@@ -321,7 +321,14 @@ export async function buildServer(config: Config, deps: ServerDeps = {}): Promis
         ),
       };
       // Listeners first, before anything is awaited: frames that arrive early are queued.
-      const conn = new SyncConnection(socket, reportId, saved, identity, log, deps.maxQueuedBytes);
+      const conn = new SyncConnection(
+        socket,
+        reportId,
+        saved,
+        identity,
+        log,
+        deps.maxQueuedBytes ?? config.maxQueuedBytes,
+      );
       app.peers.add(conn);
       const eventsRaw = query[SyncParam.events];
       const eventsAfter =

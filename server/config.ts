@@ -1,44 +1,25 @@
 /**
- * The server's configuration: one typed object read from environment variables with defaults.
- * A bad value stops the server at start with a message naming the variable (ARCHITECTURE.md, 8).
- * The table in README.md is generated from CONFIG_VARIABLES: keep descriptions here.
+ * The server's configuration, defined once as a TypeBox schema: each property is the value's
+ * schema and carries its environment variable, its default (as text) and its meaning. The
+ * `Config` type, the checks at start and the README's table (server/scripts/config-table.ts,
+ * checked by tests/unit/readme.test.ts) all come from CONFIG_SCHEMA. A bad value stops the server
+ * at start with a message naming the variable (ARCHITECTURE.md, 8).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RIPE_RULES, type RipeRule, SILENCE_MAX_MS, SILENCE_MIN_MS } from '../shared/consensus.js';
+import { type Static, type TSchema, Type } from 'typebox';
+import { Value } from 'typebox/value';
+import { RIPE_RULES, SILENCE_MAX_MS, SILENCE_MIN_MS } from '../shared/consensus.js';
 import { REPORT_FRAGMENT } from '../shared/schema.js';
 import { DOCUMENT_META } from '../shared/upgrade.js';
 
-export type SqliteSynchronous = 'FULL' | 'NORMAL' | 'OFF';
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-
-export interface Config {
-  host: string;
-  port: number;
-  dataDir: string;
-  /** PostgreSQL connection URL; null: SQLite in dataDir. */
-  databaseUrl: string | null;
-  logLevel: LogLevel;
-  maxMessageBytes: number;
-  unloadGraceMs: number;
-  sqliteSynchronous: SqliteSynchronous;
-  compactEvery: number;
-  presenceBatchMs: number;
-  keepaliveMs: number;
-  shutdownTimeoutMs: number;
-  clientDir: string;
-  sourceMaps: boolean;
-  publicUrl: string | null;
-  allowedOrigins: string[];
-  sessionIdleMinutes: number;
-  sessionMaxHours: number;
-  invitationHours: number;
-  loginFailuresPerAccount: number;
-  loginAttemptsPerAddress: number;
-  ripeRule: RipeRule;
-  silenceMinMs: number;
-  scratchRoots: string[];
-}
+/**
+ * Bytes that may wait in one sync connection's outgoing queue (beyond what the kernel took) before
+ * it is closed with CloseCode.TooFarBehind: a reader that stops reading cannot make the server hold
+ * an unbounded backlog for it. Larger than any report's whole-document sync reply. The default of
+ * CONCORD_MAX_QUEUED_BYTES.
+ */
+export const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 
 export class ConfigError extends Error {
   constructor(
@@ -57,289 +38,297 @@ export const PROJECT_ROOT = (() => {
   return path.resolve(here, up);
 })();
 
-interface Variable<K extends keyof Config> {
-  name: string;
-  key: K;
-  default: string;
+/** What a property of CONFIG_SCHEMA carries beside the JSON-schema rules of its value. */
+interface EnvOptions {
+  /** The environment variable. */
+  env: string;
+  /** Its default, as text (what the README shows); an empty variable means the default too. */
+  fallback: string;
+  /** The README's words for it. */
   description: string;
-  parse(raw: string, name: string): Config[K];
+  /**
+   * Text → value, refusing text that is no value of this kind; the schema then checks the value.
+   * Without it: integers are whole numbers in digits, enums and strings are trimmed.
+   */
+  read?: (raw: string, name: string) => unknown;
+  /** Enum values compared in upper case. */
+  upperCase?: boolean;
 }
 
-function integer(min: number, max: number) {
-  return (raw: string, name: string): number => {
-    if (!/^\d+$/.test(raw.trim()))
-      throw new ConfigError(name, `expected a whole number, got "${raw}"`);
-    const n = Number(raw);
-    if (n < min || n > max)
-      throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
-    return n;
-  };
+/** The schema with its variable's options attached (JSON-schema readers ignore unknown keys). */
+function env<T extends TSchema>(schema: T, options: EnvOptions): T & EnvOptions {
+  return Object.assign(schema, options);
 }
 
-function oneOf<T extends string>(values: readonly T[], caseInsensitive = false) {
-  return (raw: string, name: string): T => {
-    const v = (caseInsensitive ? raw.trim().toUpperCase() : raw.trim()) as T;
-    if (!values.includes(v))
-      throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
-    return v;
-  };
-}
-
-function nonEmpty(raw: string, name: string): string {
-  if (raw.trim() === '') throw new ConfigError(name, 'must not be empty');
-  return raw.trim();
-}
+const text = (raw: string) => raw.trim();
 
 function directory(raw: string, name: string): string {
-  return path.resolve(PROJECT_ROOT, nonEmpty(raw, name));
+  if (raw.trim() === '') throw new ConfigError(name, 'must not be empty');
+  return path.resolve(PROJECT_ROOT, raw.trim());
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: heterogeneous list of typed variables
-export const CONFIG_VARIABLES: ReadonlyArray<Variable<any>> = [
-  {
-    name: 'CONCORD_HOST',
-    key: 'host',
-    default: '127.0.0.1',
+function wholeNumber(raw: string, name: string): number {
+  if (!/^\d+$/.test(raw.trim()))
+    throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+/** Comma-separated items, blanks dropped. */
+const list = (raw: string) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function url(raw: string, name: string, hint: string): URL {
+  try {
+    return new URL(raw.trim());
+  } catch {
+    throw new ConfigError(name, hint);
+  }
+}
+
+const integer = (minimum: number, maximum: number, options: EnvOptions) =>
+  env(Type.Integer({ minimum, maximum }), options);
+
+export const CONFIG_SCHEMA = Type.Object({
+  host: env(Type.String({ minLength: 1 }), {
+    env: 'CONCORD_HOST',
+    fallback: '127.0.0.1',
     description:
       'Address to listen on. Loopback by default; set 0.0.0.0 behind a TLS-terminating proxy (with CONCORD_PUBLIC_URL).',
-    parse: nonEmpty,
-  },
-  {
-    name: 'CONCORD_PORT',
-    key: 'port',
-    default: '8080',
+  }),
+  port: integer(0, 65535, {
+    env: 'CONCORD_PORT',
+    fallback: '8080',
     description: 'TCP port (0 picks a free one).',
-    parse: integer(0, 65535),
-  },
-  {
-    name: 'CONCORD_DATA_DIR',
-    key: 'dataDir',
-    default: 'data',
+  }),
+  dataDir: env(Type.String(), {
+    env: 'CONCORD_DATA_DIR',
+    fallback: 'data',
     description:
       'Folder of the SQLite database (created if missing), relative to the checkout. Unused with CONCORD_DATABASE_URL.',
-    parse: directory,
-  },
-  {
-    name: 'CONCORD_DATABASE_URL',
-    key: 'databaseUrl',
-    default: '',
+    read: directory,
+  }),
+  /** PostgreSQL connection URL; null: SQLite in dataDir. */
+  databaseUrl: env(Type.Union([Type.String(), Type.Null()]), {
+    env: 'CONCORD_DATABASE_URL',
+    fallback: '',
     description:
       'PostgreSQL to store everything in (postgres://user:password@host:5432/database); the schema is created or upgraded at start. Empty: SQLite in CONCORD_DATA_DIR.',
-    parse: (raw: string, name: string) => {
+    read: (raw, name) => {
       if (raw.trim() === '') return null;
-      let url: URL;
-      try {
-        url = new URL(raw.trim());
-      } catch {
-        throw new ConfigError(
-          name,
-          'not a URL (expected postgres://user:password@host:5432/database)',
-        );
-      }
-      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
-        throw new ConfigError(name, `must be a postgres:// URL, got ${url.protocol}//…`);
-      if (url.pathname.length <= 1)
-        throw new ConfigError(name, 'names no database (…:5432/concord)');
+      const u = url(raw, name, 'not a URL (expected postgres://user:password@host:5432/database)');
+      if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:')
+        throw new ConfigError(name, `must be a postgres:// URL, got ${u.protocol}//…`);
+      if (u.pathname.length <= 1) throw new ConfigError(name, 'names no database (…:5432/concord)');
       return raw.trim();
     },
-  },
-  {
-    name: 'CONCORD_LOG_LEVEL',
-    key: 'logLevel',
-    default: 'info',
+  }),
+  logLevel: env(Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), {
+    env: 'CONCORD_LOG_LEVEL',
+    fallback: 'info',
     description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
-    parse: oneOf<LogLevel>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  },
-  {
-    name: 'CONCORD_MAX_MESSAGE_BYTES',
-    key: 'maxMessageBytes',
-    default: String(1024 * 1024),
+  }),
+  maxMessageBytes: integer(1024, 64 * 1024 * 1024, {
+    env: 'CONCORD_MAX_MESSAGE_BYTES',
+    fallback: String(1024 * 1024),
     description: 'Largest websocket frame accepted; a larger one closes the socket (1009).',
-    parse: integer(1024, 64 * 1024 * 1024),
-  },
-  {
-    name: 'CONCORD_UNLOAD_GRACE_MS',
-    key: 'unloadGraceMs',
-    default: '30000',
+  }),
+  maxQueuedBytes: integer(1024 * 1024, 1024 * 1024 * 1024, {
+    env: 'CONCORD_MAX_QUEUED_BYTES',
+    fallback: String(MAX_QUEUED_BYTES),
+    description:
+      'Bytes queued to one sync socket before the server closes it as too far behind (4408: a client that does not read); it reconnects and catches up.',
+  }),
+  unloadGraceMs: integer(0, 24 * 3600 * 1000, {
+    env: 'CONCORD_UNLOAD_GRACE_MS',
+    fallback: '30000',
     description: 'How long a report stays in memory after its last client leaves.',
-    parse: integer(0, 24 * 3600 * 1000),
-  },
-  {
-    name: 'CONCORD_SQLITE_SYNCHRONOUS',
-    key: 'sqliteSynchronous',
-    default: 'FULL',
+  }),
+  sqliteSynchronous: env(Type.Enum(['FULL', 'NORMAL', 'OFF']), {
+    env: 'CONCORD_SQLITE_SYNCHRONOUS',
+    fallback: 'FULL',
     description:
       'SQLite synchronous mode. FULL: an edit is on disk before anyone sees it. OFF only for benchmarks.',
-    parse: oneOf<SqliteSynchronous>(['FULL', 'NORMAL', 'OFF'], true),
-  },
-  {
-    name: 'CONCORD_COMPACT_EVERY',
-    key: 'compactEvery',
-    default: '500',
+    upperCase: true,
+  }),
+  compactEvery: integer(1, 1_000_000, {
+    env: 'CONCORD_COMPACT_EVERY',
+    fallback: '500',
     description: 'Compact a report’s update log into a snapshot after this many updates.',
-    parse: integer(1, 1_000_000),
-  },
-  {
-    name: 'CONCORD_PRESENCE_BATCH_MS',
-    key: 'presenceBatchMs',
-    default: '50',
+  }),
+  presenceBatchMs: integer(0, 1000, {
+    env: 'CONCORD_PRESENCE_BATCH_MS',
+    fallback: '50',
     description:
       'Presence (cursors) changes are gathered this long and sent as one message per recipient; 0 relays each at once.',
-    parse: integer(0, 1000),
-  },
-  {
-    name: 'CONCORD_KEEPALIVE_MS',
-    key: 'keepaliveMs',
-    default: '30000',
+  }),
+  keepaliveMs: integer(100, 3_600_000, {
+    env: 'CONCORD_KEEPALIVE_MS',
+    fallback: '30000',
     description:
       'Every sync socket is pinged this often; one that has not answered the previous ping is closed (a peer gone without a goodbye).',
-    parse: integer(100, 3_600_000),
-  },
-  {
-    name: 'CONCORD_SHUTDOWN_TIMEOUT_MS',
-    key: 'shutdownTimeoutMs',
-    default: '10000',
+  }),
+  shutdownTimeoutMs: integer(100, 600_000, {
+    env: 'CONCORD_SHUTDOWN_TIMEOUT_MS',
+    fallback: '10000',
     description: 'On SIGTERM: time allowed to flush storage and close sockets before exiting.',
-    parse: integer(100, 600_000),
-  },
-  {
-    name: 'CONCORD_CLIENT_DIR',
-    key: 'clientDir',
-    default: 'dist/client',
+  }),
+  clientDir: env(Type.String(), {
+    env: 'CONCORD_CLIENT_DIR',
+    fallback: 'dist/client',
     description: 'Folder of the built browser client served at /.',
-    parse: directory,
-  },
-  {
-    name: 'CONCORD_SOURCE_MAPS',
-    key: 'sourceMaps',
-    default: 'off',
+    read: directory,
+  }),
+  sourceMaps: env(Type.Boolean(), {
+    env: 'CONCORD_SOURCE_MAPS',
+    fallback: 'off',
     description:
       "on: serve the client's source maps (*.map, for debugging in the browser). off: they are built but answered 404.",
-    parse: (raw: string, name: string) => oneOf(['on', 'off'] as const)(raw, name) === 'on',
-  },
-  {
-    name: 'CONCORD_PUBLIC_URL',
-    key: 'publicUrl',
-    default: '',
+    read: (raw, name) => {
+      const v = raw.trim();
+      if (v !== 'on' && v !== 'off')
+        throw new ConfigError(name, `must be one of on, off, got "${raw}"`);
+      return v === 'on';
+    },
+  }),
+  publicUrl: env(Type.Union([Type.String(), Type.Null()]), {
+    env: 'CONCORD_PUBLIC_URL',
+    fallback: '',
     description:
       'Address users reach Concord at (e.g. https://concord.example.org). Used in setup and invitation links; https turns on Secure __Host- cookies. Empty: http://localhost:<port>.',
-    parse: (raw: string, name: string) => {
+    read: (raw, name) => {
       if (raw.trim() === '') return null;
-      let url: URL;
-      try {
-        url = new URL(raw.trim());
-      } catch {
-        throw new ConfigError(name, `not a URL: "${raw}"`);
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      const u = url(raw, name, `not a URL: "${raw}"`);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:')
         throw new ConfigError(name, 'must be http or https');
-      return url.origin;
+      return u.origin;
     },
-  },
-  {
-    name: 'CONCORD_ALLOWED_ORIGINS',
-    key: 'allowedOrigins',
-    default: '',
+  }),
+  allowedOrigins: env(Type.Array(Type.String()), {
+    env: 'CONCORD_ALLOWED_ORIGINS',
+    fallback: '',
     description:
       'Comma-separated exact origins allowed to open the sync socket and send state-changing requests. Empty: the public URL, or http://localhost:<port> and http://127.0.0.1:<port>.',
-    parse: (raw: string, name: string) =>
-      raw
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean)
-        .map((o) => {
-          let url: URL;
-          try {
-            url = new URL(o);
-          } catch {
-            throw new ConfigError(name, `not an origin: "${o}"`);
-          }
-          if (url.origin !== o)
-            throw new ConfigError(name, `"${o}" is not an exact origin (expected ${url.origin})`);
-          return o;
-        }),
-  },
-  {
-    name: 'CONCORD_SESSION_IDLE_MINUTES',
-    key: 'sessionIdleMinutes',
-    default: '720',
+    read: (raw, name) =>
+      list(raw).map((o) => {
+        const origin = url(o, name, `not an origin: "${o}"`).origin;
+        if (origin !== o)
+          throw new ConfigError(name, `"${o}" is not an exact origin (expected ${origin})`);
+        return o;
+      }),
+  }),
+  sessionIdleMinutes: integer(1, 60 * 24 * 90, {
+    env: 'CONCORD_SESSION_IDLE_MINUTES',
+    fallback: '720',
     description: 'A session unused for this long expires.',
-    parse: integer(1, 60 * 24 * 90),
-  },
-  {
-    name: 'CONCORD_SESSION_MAX_HOURS',
-    key: 'sessionMaxHours',
-    default: '168',
+  }),
+  sessionMaxHours: integer(1, 24 * 365, {
+    env: 'CONCORD_SESSION_MAX_HOURS',
+    fallback: '168',
     description: 'A session expires this long after login, used or not.',
-    parse: integer(1, 24 * 365),
-  },
-  {
-    name: 'CONCORD_INVITATION_HOURS',
-    key: 'invitationHours',
-    default: '168',
+  }),
+  invitationHours: integer(1, 24 * 90, {
+    env: 'CONCORD_INVITATION_HOURS',
+    fallback: '168',
     description: 'How long an invitation link stays valid.',
-    parse: integer(1, 24 * 90),
-  },
-  {
-    name: 'CONCORD_LOGIN_FAILURES_PER_ACCOUNT',
-    key: 'loginFailuresPerAccount',
-    default: '5',
+  }),
+  loginFailuresPerAccount: integer(1, 10_000, {
+    env: 'CONCORD_LOGIN_FAILURES_PER_ACCOUNT',
+    fallback: '5',
     description: 'Failed logins allowed per account in 15 minutes; more are refused (429).',
-    parse: integer(1, 10_000),
-  },
-  {
-    name: 'CONCORD_LOGIN_ATTEMPTS_PER_ADDRESS',
-    key: 'loginAttemptsPerAddress',
-    default: '30',
+  }),
+  loginAttemptsPerAddress: integer(1, 100_000, {
+    env: 'CONCORD_LOGIN_ATTEMPTS_PER_ADDRESS',
+    fallback: '30',
     description: 'Login attempts allowed per client address in 15 minutes.',
-    parse: integer(1, 100_000),
-  },
-  {
-    name: 'CONCORD_RIPE_RULE',
-    key: 'ripeRule',
-    default: 'no-objection',
+  }),
+  ripeRule: env(Type.Enum(RIPE_RULES), {
+    env: 'CONCORD_RIPE_RULE',
+    fallback: 'no-objection',
     description:
       'When a paragraph shows as ripe for agreement: no-objection (some State has recorded a position and none says "cannot accept") or all-accept (every State of the group says "can accept"). Never without positions, brackets or text; the whole rule is shared/consensus.ts ripeness.',
-    parse: oneOf<RipeRule>(RIPE_RULES),
-  },
-  {
-    name: 'CONCORD_SILENCE_MIN_MS',
-    key: 'silenceMinMs',
-    default: String(SILENCE_MIN_MS),
+  }),
+  silenceMinMs: integer(100, SILENCE_MAX_MS, {
+    env: 'CONCORD_SILENCE_MIN_MS',
+    fallback: String(SILENCE_MIN_MS),
     description:
       'Shortest silence procedure accepted, from now to its deadline (the longest is 60 days). Lower it only for tests and demonstrations.',
-    parse: integer(100, SILENCE_MAX_MS),
-  },
-  {
-    name: 'CONCORD_SCRATCH_ROOTS',
-    key: 'scratchRoots',
-    default: '',
+  }),
+  scratchRoots: env(Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })), {
+    env: 'CONCORD_SCRATCH_ROOTS',
+    fallback: '',
     description:
       'Comma-separated names of shared types besides the report that sync clients may write freely (load tests and test suites only). Empty: anything outside the report is refused.',
-    parse: (raw: string, name: string) =>
-      raw
-        .split(',')
-        .map((k) => k.trim())
-        .filter(Boolean)
-        .map((k) => {
-          if (!/^[A-Za-z0-9_-]{1,64}$/.test(k))
-            throw new ConfigError(name, `"${k}" is not a short name (letters, digits, - and _)`);
-          if (k === REPORT_FRAGMENT || k === DOCUMENT_META)
-            throw new ConfigError(name, `"${k}" is the report's own and always checked`);
-          return k;
-        }),
-  },
-];
+    read: (raw, name) =>
+      list(raw).map((k) => {
+        if (!/^[A-Za-z0-9_-]{1,64}$/.test(k))
+          throw new ConfigError(name, `"${k}" is not a short name (letters, digits, - and _)`);
+        if (k === REPORT_FRAGMENT || k === DOCUMENT_META)
+          throw new ConfigError(name, `"${k}" is the report's own and always checked`);
+        return k;
+      }),
+  }),
+});
+
+export type Config = Static<typeof CONFIG_SCHEMA>;
+export type LogLevel = Config['logLevel'];
+export type SqliteSynchronous = Config['sqliteSynchronous'];
+
+type Key = keyof Config;
+type Property = TSchema & EnvOptions;
+
+/** A JSON-schema keyword of a property (minimum, maximum, enum, type). */
+const keyword = (p: Property, k: string): unknown => (p as unknown as Record<string, unknown>)[k];
+
+/** Every variable in the schema's order: name, default text, meaning (the README's table). */
+export const CONFIG_VARIABLES: ReadonlyArray<{
+  key: Key;
+  name: string;
+  default: string;
+  description: string;
+}> = Object.entries(CONFIG_SCHEMA.properties).map(([key, s]) => {
+  const p = s as Property;
+  return { key: key as Key, name: p.env, default: p.fallback, description: p.description };
+});
+
+/** One variable's text as its value, or a ConfigError in words naming the variable. */
+function readVariable(p: Property, given: string): unknown {
+  const name = p.env;
+  let value: unknown;
+  if (p.read) value = p.read(given, name);
+  else if (keyword(p, 'type') === 'integer') value = wholeNumber(given, name);
+  else value = p.upperCase ? text(given).toUpperCase() : text(given);
+  for (const error of Value.Errors(p, value)) {
+    switch (error.keyword) {
+      case 'minimum':
+      case 'maximum':
+        throw new ConfigError(
+          name,
+          `must be between ${keyword(p, 'minimum')} and ${keyword(p, 'maximum')}, got ${String(value)}`,
+        );
+      case 'enum':
+        throw new ConfigError(
+          name,
+          `must be one of ${(keyword(p, 'enum') as string[]).join(', ')}, got "${given}"`,
+        );
+      case 'minLength':
+        throw new ConfigError(name, 'must not be empty');
+      default:
+        throw new ConfigError(name, `${error.message}, got "${given}"`);
+    }
+  }
+  return value;
+}
 
 /** Reads the configuration from `env`; throws ConfigError naming the first bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const config: Partial<Config> = {};
-  for (const v of CONFIG_VARIABLES) {
-    const raw = env[v.name];
-    (config as Record<string, unknown>)[v.key] = v.parse(
-      raw === undefined || raw === '' ? v.default : raw,
-      v.name,
-    );
+export function loadConfig(vars: Record<string, string | undefined> = process.env): Config {
+  const config: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(CONFIG_SCHEMA.properties)) {
+    const p = s as Property;
+    const raw = vars[p.env];
+    config[key] = readVariable(p, raw === undefined || raw === '' ? p.fallback : raw);
   }
   return config as Config;
 }

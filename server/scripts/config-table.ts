@@ -1,4 +1,4 @@
-/** Prints the configuration table for README.md from CONFIG_VARIABLES (the single source). */
+/** Prints the configuration table for README.md from CONFIG_SCHEMA (server/config.ts, the single source). */
 import { CONFIG_VARIABLES } from '../config.js';
 
 export function configTable(): string {

@@ -11,6 +11,7 @@ import {
   type PresenceUser,
   type ServerNotice,
 } from '../../shared/protocol.js';
+import { MAX_QUEUED_BYTES } from '../config.js';
 import type { DirectoryEntry } from './directory.js';
 import { ExpiryClock } from './expiry.js';
 import { binaryFrameStart, FrameSink } from './frame.js';
@@ -45,13 +46,6 @@ const PRESENCE_BURST = 20;
 const PRESENCE_PER_SECOND = 10;
 /** Refused writes audited per connection; later ones are counted in the log only. */
 const MAX_AUDITED_REFUSALS = 10;
-
-/**
- * Bytes that may wait in one connection's outgoing queue (beyond what the kernel took) before it
- * is closed with CloseCode.TooFarBehind: a reader that stops reading cannot make the server hold
- * an unbounded backlog for it. Larger than any report's whole-document sync reply.
- */
-export const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 
 /**
  * After the close frame of a connection too far behind, how long it has to read up to it before
