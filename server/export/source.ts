@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { keepRevisionNumbers } from '../../shared/bis-ter.js';
+import { type DocumentMetadata, sessionLines } from '../../shared/metadata.js';
 import { numberNodes } from '../../shared/numbering.js';
 import {
   DEFAULT_META,
@@ -16,9 +17,33 @@ import { reportToProseMirror } from '../reports.js';
 import { numberingLayer } from '../revisions/numbering.js';
 import type { ReportRecord } from '../storage/types.js';
 
-/** The masthead data of a report. Until reports carry their own metadata: defaults and dates. */
-export function metaOf(report: ReportRecord): DocumentMeta {
-  return { ...DEFAULT_META, date: report.updatedAt.slice(0, 10) };
+/** The principal organ a symbol's series names (A/… General Assembly), for the masthead. */
+export function organOf(symbol: string): string {
+  const series = symbol.split('/')[0];
+  return series === 'S'
+    ? 'Security Council'
+    : series === 'E'
+      ? 'Economic and Social Council'
+      : DEFAULT_META.organ;
+}
+
+/**
+ * The masthead data of a report: its document metadata (symbol, distribution, date, original
+ * language, session and agenda item lines; the organ from the symbol), the date of its last
+ * change while none is set.
+ */
+export function metaOf(report: ReportRecord, metadata?: DocumentMetadata): DocumentMeta {
+  const base: DocumentMeta = { ...DEFAULT_META, date: report.updatedAt.slice(0, 10) };
+  if (!metadata) return base;
+  return {
+    ...base,
+    symbol: metadata.symbol || null,
+    organ: organOf(metadata.symbol),
+    distribution: metadata.distribution,
+    date: metadata.date || base.date,
+    originalLanguage: metadata.originalLanguage,
+    sessionLines: sessionLines(metadata),
+  };
 }
 
 /** The live text's outline, numbered 5 bis, 5 ter … while the report keeps the last revision's numbers. */
@@ -26,7 +51,8 @@ export async function liveOutline(app: FastifyInstance, report: ReportRecord): P
   const layer = await numberingLayer(app, report.id);
   const doc = await app.registry.withReport(report.id, (live) => reportToProseMirror(live.ydoc()));
   const numbered = layer ? keepRevisionNumbers(numberNodes(doc), layer) : numberNodes(doc);
-  return outlineFromDoc(doc, metaOf(report), numbered);
+  const metadata = await app.storage.getMetadata(report.id);
+  return outlineFromDoc(doc, metaOf(report, metadata), numbered);
 }
 
 /**

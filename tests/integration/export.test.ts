@@ -111,6 +111,61 @@ describe('export over HTTP', () => {
     assert.ok(structure.some((l) => l.includes('General Assembly')));
   });
 
+  test('the masthead comes from the document metadata, in both .docx layouts and AKN', async () => {
+    const { id } = await server.createReport('Masthead', 'ga-resolution');
+    const put = await server.request('PUT', `/api/reports/${id}/metadata`, {
+      body: {
+        symbol: 'A/C.1/70/L.45',
+        distribution: 'Limited',
+        date: '2015-10-21',
+        originalLanguage: 'Russian',
+        session: 'Seventieth session',
+        agendaItem: 'Agenda item 92',
+        documentType: 'draft-resolution',
+      },
+    });
+    assert.equal(put.status, 200, await put.text());
+    const url = (q: string) => `/api/reports/${id}/export?${q}`;
+    const akn = await server.request('GET', url('format=akn'));
+    assert.equal(akn.status, 200);
+    assert.match(akn.headers.get('content-disposition')!, /filename="A-C.1-70-L.45\.xml"/);
+    const xml = await akn.text();
+    assert.ok(validateAkn(xml).ok);
+    for (const part of [
+      '<docNumber>A/C.1/70/L.45</docNumber>',
+      'Distr.: Limited',
+      '<docDate date="2015-10-21">',
+      'Original: Russian',
+      '<p class="session">Seventieth session</p>',
+      '<p class="session">Agenda item 92</p>',
+      '<FRBRlanguage language="rus"/>',
+    ])
+      assert.ok(xml.includes(part), part);
+    const issued = unzip(
+      Buffer.from(
+        await (await server.request('GET', url('format=docx&layout=issued'))).arrayBuffer(),
+      ),
+    );
+    const doc = issued.get('word/document.xml')!.toString();
+    for (const part of [
+      'A/C.1/70/L.45',
+      'Distr.: Limited',
+      '21 October 2015',
+      'Original: Russian',
+      'Seventieth session',
+      'Agenda item 92',
+      'General Assembly',
+    ])
+      assert.ok(doc.includes(part), part);
+    const manuscript = unzip(
+      Buffer.from(await (await server.request('GET', url('format=docx'))).arrayBuffer()),
+    )
+      .get('word/document.xml')!
+      .toString();
+    for (const part of ['Symbol: ', 'A/C.1/70/L.45', 'Limited', '2015-10-21', 'Russian'])
+      assert.ok(manuscript.includes(part), part);
+  });
+
   test('bad requests: unknown format, unknown option, a revision that does not exist', async () => {
     for (const [query, status] of [
       ['format=pdf', 400],
