@@ -1,7 +1,8 @@
 /**
  * Accessibility (issue 21, WCAG 2.1 AA): axe-core finds no serious or critical violation on any
  * page and state (login, home, a report with its paragraph card, threads, the inbox and the "+N"
- * list open, the board, the matrix, the members page), and the keyboard leaves the text with
+ * list open, the board, the matrix, the members page, the revisions: list, one revision, a
+ * comparison), and the keyboard leaves the text with
  * Escape then Tab, announced.
  *
  *   npm run build:client && node --import tsx --test tests/e2e/accessibility.test.ts
@@ -101,6 +102,19 @@ test('every page and state passes axe (no serious or critical violation)', {
   await chair.page.goto(`${server.baseUrl}/#/g/${server.groupId}`);
   await chair.page.getByTestId('members').waitFor({ timeout: E2E_TIMEOUT });
   await assertAccessible(chair.page, 'members');
+  // The revisions: the list with the issue form, one revision read-only, compared with now.
+  const issued = await server.request('POST', `/api/reports/${report.id}/revisions`, { body: {} });
+  assert.equal(issued.status, 201, await issued.clone().text());
+  const revision = ((await issued.json()) as { revision: { id: string } }).revision;
+  await chair.page.goto(`${server.baseUrl}/#/r/${report.id}/revisions`);
+  await chair.page.getByTestId('revision-item').first().waitFor({ timeout: E2E_TIMEOUT });
+  await assertAccessible(chair.page, 'revisions');
+  await chair.page.goto(`${server.baseUrl}/#/r/${report.id}/revisions/${revision.id}`);
+  await chair.page.getByTestId('revision-document').waitFor({ timeout: E2E_TIMEOUT });
+  await assertAccessible(chair.page, 'a revision, read-only');
+  await chair.page.goto(`${server.baseUrl}/#/r/${report.id}/compare/${revision.id}/live`);
+  await chair.page.getByTestId('compare-view').waitFor({ timeout: E2E_TIMEOUT });
+  await assertAccessible(chair.page, 'a revision compared with the text now');
 
   for (const p of [ana, chair]) p.problems.assertNone();
   // No 401 for /api/me logged in the console of a logged-out page (GET /api/session).
