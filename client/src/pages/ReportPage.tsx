@@ -63,10 +63,12 @@ function Report({ reportId, threadId }: { reportId: string; threadId: string | n
       }),
     [scope],
   );
-  useEffect(() => {
-    void loadLastRevision(reportId);
-  }, [reportId]);
   const access = scope.live.access.value;
+  // Only once the server has let this person into the report: a stranger's page asks nothing more.
+  const admitted = access !== null;
+  useEffect(() => {
+    if (admitted) void loadLastRevision(reportId);
+  }, [reportId, admitted]);
   useCurrentGroup(access?.report.groupId ?? null);
 
   return (
