@@ -42,11 +42,18 @@ export interface GuardDecision {
   retract: Uint8Array | null;
   /** Deletions of locked content were dropped: the author must rebuild from the server. */
   resync: boolean;
+  /** The deleted ranges that were dropped (what the author deleted and the server keeps). */
+  dropped: ReadonlyArray<Range>;
   /** Why something was refused, with what it concerned (locked and duplicated ids, names). */
   refused: Map<RefusalKind, Set<string>>;
 }
 
 type Decoded = ReturnType<typeof Y.decodeUpdate>;
+export interface Range {
+  client: number;
+  clock: number;
+  len: number;
+}
 // biome-ignore lint/suspicious/noExplicitAny: any shared type
 type YType = Y.AbstractType<any>;
 type Struct = Decoded['structs'][number];
@@ -134,6 +141,8 @@ export class UpdateGuard {
   private taken: Map<string, YType> | null = null;
   /** Ids this update sets (accepted so far). */
   private readonly newIds = new Set<string>();
+  /** Deleted ranges dropped from the update. */
+  private dropped: Range[] = [];
   /** Items of the document this update deletes (and may: not dropped). */
   private deletedTypes: Set<Y.Item> | null = null;
 
@@ -176,11 +185,12 @@ export class UpdateGuard {
     }
     const resync = keptDs !== null && keptDs !== ds;
     if (!rewritten && !resync)
-      return { update: original, retract: null, resync, refused: this.refused };
+      return { update: original, retract: null, resync, dropped: [], refused: this.refused };
     return {
       update: encodeUpdate(out, keptDs ?? ds),
       retract: rewritten ? encodeUpdate(new Map(), { clients: retract }) : null,
       resync,
+      dropped: this.dropped,
       refused: this.refused,
     };
   }
@@ -481,6 +491,7 @@ export class UpdateGuard {
         }
       }
     }
+    this.dropped = drops;
     return subtract(ds, drops);
   }
 
@@ -514,6 +525,7 @@ export class UpdateGuard {
         }
       }
     }
+    this.dropped = drops;
     return drops.length === 0 ? ds : subtract(ds, drops);
   }
 

@@ -38,6 +38,7 @@ import {
 } from '../storage/types.js';
 import { binaryFrame } from './frame.js';
 import { type GuardDecision, UpdateGuard } from './guard.js';
+import { repairDropped } from './repair.js';
 import type { SyncReplies } from './sync-replies.js';
 import { checkUpdate, deletesSomethingNew } from './validate.js';
 import {
@@ -798,6 +799,10 @@ export class LiveReport {
     try {
       const origin = changeOrigin({ kind: 'client', peer, retract: decision.retract });
       Y.applyUpdate(doc, decision.update, origin);
+      // A client that cannot rebuild its copy (stock y-websocket: it asked for no Saved
+      // messages) is brought back by the server's own change, which everyone gets (repair.ts).
+      if (decision.resync && peer.savedClient === null)
+        doc.transact(() => repairDropped(doc, decision.dropped));
     } catch (err) {
       // Never by closing the socket: a stock client would reconnect and resend the same bytes.
       // What Yjs integrated before it threw is stored and relayed like any change; the author

@@ -7,6 +7,7 @@
  */
 import * as Y from 'yjs';
 import { type RefusalKind, UpdateGuard } from '../../server/sync/guard.js';
+import { repairDropped } from '../../server/sync/repair.js';
 import { REPORT_FRAGMENT } from '../../shared/schema.js';
 
 const FROM_SERVER = Symbol('from-server');
@@ -28,12 +29,16 @@ export class SimServer {
     public locked: ReadonlySet<string>,
     private readonly scratchRoots: ReadonlySet<string> = new Set(),
   ) {
+    // Lower than every client's: where Yjs orders concurrent items by client id, the server's
+    // own changes (repairs) lose to a client's, the harder case.
+    this.doc.clientID = 3;
     Y.applyUpdate(this.doc, initial);
     this.log.push(Y.encodeStateAsUpdate(this.doc));
   }
 
-  join(clientId: number): SimClient {
-    const client = new SimClient(this, clientId);
+  /** A client; `stock` ones never rebuild (y-websocket): the server repairs them. */
+  join(clientId: number, stock = false): SimClient {
+    const client = new SimClient(this, clientId, stock);
     this.clients.add(client);
     return client;
   }
@@ -55,6 +60,18 @@ export class SimServer {
       this.log.push(u);
       for (const c of this.clients) if (c !== author) c.receive(u);
     }
+    if (decision.resync && author.stock) {
+      // As live-report.ts does for a client that cannot rebuild: the server's own repair.
+      const repairs: Uint8Array[] = [];
+      const collectRepair = (u: Uint8Array) => repairs.push(u);
+      this.doc.on('update', collectRepair);
+      this.doc.transact(() => repairDropped(this.doc, decision.dropped));
+      this.doc.off('update', collectRepair);
+      for (const u of repairs) {
+        this.log.push(u);
+        for (const c of this.clients) c.receive(u);
+      }
+    }
     return { retract: decision.retract, resync: decision.resync, refused: decision.refused };
   }
 
@@ -75,6 +92,7 @@ export class SimClient {
   constructor(
     private readonly server: SimServer,
     private readonly clientId: number,
+    readonly stock = false,
   ) {
     this.doc = this.fresh();
   }
@@ -102,7 +120,7 @@ export class SimClient {
     const answer = this.server.receive(this, update);
     this.answers.push(answer);
     if (answer.retract) this.receive(answer.retract);
-    if (answer.resync) {
+    if (answer.resync && !this.stock) {
       this.resyncs++;
       this.doc.destroy();
       this.doc = this.fresh();
