@@ -11,12 +11,15 @@ import { reportToProseMirror } from '../../server/reports.js';
 import { countOutline, IMPORT_MAX_BYTES, type ImportPreview } from '../../shared/import.js';
 import { outlineFromDoc, plainText } from '../../shared/outline.js';
 import type { Role } from '../../shared/roles.js';
-import { auditEvents, closeAll } from '../helpers/auth.js';
+import { auditEvents, closeAll, waitFor } from '../helpers/auth.js';
+import { Cleanup, connectClient, isLive } from '../helpers/clients.js';
+import { setStatus } from '../helpers/consensus.js';
 import { startTestServer, type TestServer, type TestUser } from '../helpers/server.js';
 
 const FIXTURE = fs.readFileSync(new URL('../fixtures/import/A-C.1-70-L.45.txt', import.meta.url));
 
 let server: TestServer;
+const cleanup = new Cleanup();
 const users = new Map<Role, TestUser>();
 
 before(async () => {
@@ -28,6 +31,7 @@ before(async () => {
 
 after(async () => {
   closeAll();
+  await cleanup.run();
   await server?.close();
   mock.restoreAll();
 });
@@ -159,6 +163,51 @@ describe('import over HTTP', () => {
     assert.equal(xxe.status, 400);
     assert.match(((await xxe.json()) as { message: string }).message, /entity/);
     assert.equal(await reportCount(), before);
+  });
+
+  test('a new draft of an existing report: its text replaced as one live change; refused while text is agreed', async () => {
+    const { id } = await server.createReport('Draft', 'gge-report');
+    const client = connectClient(server, id, {}, cleanup);
+    await waitFor(() => isLive(client), 'sync');
+    const draft = 'Draft report\nI. Introduction\n1. The Group met in New York.\n(a) in person;\n';
+    const preview = await post(`/api/reports/${id}/import/preview?format=text`, draft);
+    assert.equal(preview.status, 200);
+    assert.equal(((await preview.json()) as ImportPreview).counts.chapters, 1);
+    const expert = await post(`/api/reports/${id}/import?format=text`, draft, users.get('expert')!);
+    assert.equal(expert.status, 403);
+    const res = await post(`/api/reports/${id}/import?format=text`, draft);
+    const body = (await res.json()) as { preview: ImportPreview };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    const doc = await server.app.registry.withReport(id, (live) =>
+      reportToProseMirror(live.ydoc()),
+    );
+    const outline = outlineFromDoc(doc);
+    assert.deepEqual(
+      outline.blocks.map((b) => [b.kind, b.label, plainText(b.inlines)]),
+      [
+        ['chapter', 'I.', 'Introduction'],
+        ['paragraph', '1.', 'The Group met in New York.'],
+        ['paragraph', '(a)', 'in person;'],
+      ],
+    );
+    // Everyone in the report got the new draft live.
+    await waitFor(
+      () => client.doc.getXmlFragment('report').toString().includes('in person;'),
+      'the new draft at the connected client',
+    );
+    // Agreed text is locked: a new draft is refused and changes nothing.
+    const pid = outline.blocks[1]!.id!;
+    await setStatus(server, id, pid, 'agreed');
+    const locked = await post(
+      `/api/reports/${id}/import?format=text`,
+      'Other\nI. Other\n1. Other.',
+    );
+    assert.equal(locked.status, 409);
+    assert.match(((await locked.json()) as { message: string }).message, /agreed or locked/);
+    const after = await server.app.registry.withReport(id, (live) =>
+      reportToProseMirror(live.ydoc()),
+    );
+    assert.ok(after.eq(doc));
   });
 
   test('a title given with the request names the report', async () => {
