@@ -10,7 +10,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { REPORT_FRAGMENT, SCHEMA_VERSION } from '../../shared/schema.js';
-import type { TestServer, TestUser } from './server.js';
+import { type TestServer, type TestUser, waitFor } from './server.js';
 
 /** Disposes registered resources in reverse order; errors are collected, not thrown midway. */
 export class Cleanup {
@@ -342,4 +342,45 @@ export function applySyncFrames(doc: Y.Doc, frames: Uint8Array[]): void {
     if (decoding.readVarUint(dec) !== 0) continue;
     syncProtocol.readSyncMessage(dec, encoding.createEncoder(), doc, 'raw');
   }
+}
+
+/** A raw socket holding a synced copy of the report (tests that write sync frames by hand). */
+export interface SyncedRaw {
+  sock: RawSocket;
+  doc: Y.Doc;
+}
+
+/**
+ * Opens a raw socket to `reportId` as `user`, syncs a copy of the report into a new Y.Doc and
+ * returns both; `saved` asks for Saved messages (`?saved=<client id>`).
+ */
+export async function joinRaw(
+  server: TestServer,
+  reportId: string,
+  user: TestUser,
+  cleanup: Cleanup,
+  options: { saved?: boolean } = {},
+): Promise<SyncedRaw> {
+  const doc = new Y.Doc();
+  cleanup.add(() => doc.destroy());
+  const url = `${server.wsUrl}/${reportId}${options.saved ? `?saved=${doc.clientID}` : ''}`;
+  const sock = rawSocket(url, { cookie: user.cookie }, cleanup);
+  await within(sock.opened, 10_000, 'raw open');
+  sock.ws.send(syncFrame(0, Y.encodeStateVector(doc)), { binary: true });
+  await waitFor(() => sock.frames.some((f) => f[0] === 0 && f[1] === 1), 'sync step 2');
+  applySyncFrames(doc, sock.frames);
+  return { sock, doc };
+}
+
+/** Inserts `text` at the start of paragraph `paragraph` in `raw`'s copy, sends the update, returns it. */
+export function editRaw(raw: SyncedRaw, paragraph: number, text: string): Uint8Array {
+  let update: Uint8Array | null = null;
+  const keep = (u: Uint8Array) => {
+    update = u;
+  };
+  raw.doc.on('update', keep);
+  raw.doc.transact(() => paragraphText(paragraphs(raw.doc)[paragraph]!).insert(0, text));
+  raw.doc.off('update', keep);
+  raw.sock.ws.send(syncFrame(2, update!), { binary: true });
+  return update!;
 }

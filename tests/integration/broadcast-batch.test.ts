@@ -11,37 +11,16 @@ import { MessageType } from '../../shared/protocol.js';
 import {
   applySyncFrames,
   Cleanup,
+  editRaw,
   frameType,
-  paragraphs,
-  paragraphText,
-  type RawSocket,
-  rawSocket,
+  joinRaw,
   reportXml,
-  syncFrame,
-  within,
 } from '../helpers/clients.js';
 import { startTestServer, type TestServer, tempDir, waitFor } from '../helpers/server.js';
 import { Gate, openTestStorage, type TestStorage } from '../helpers/storage.js';
 
 const cleanup = new Cleanup();
 after(() => cleanup.run());
-
-interface Raw {
-  sock: RawSocket;
-  doc: Y.Doc;
-}
-
-/** A raw socket holding a synced copy of the report. */
-async function joinRaw(server: TestServer, reportId: string): Promise<Raw> {
-  const sock = rawSocket(`${server.wsUrl}/${reportId}`, { cookie: server.chair.cookie }, cleanup);
-  await within(sock.opened, 10_000, 'raw open');
-  const doc = new Y.Doc();
-  cleanup.add(() => doc.destroy());
-  sock.ws.send(syncFrame(0, Y.encodeStateVector(doc)), { binary: true });
-  await waitFor(() => sock.frames.some((f) => f[0] === 0 && f[1] === 1), 'sync step 2');
-  applySyncFrames(doc, sock.frames);
-  return { sock, doc };
-}
 
 /** The updates (sync step 2 or update messages) among `frames`. */
 function updatesIn(frames: Uint8Array[]): Uint8Array[] {
@@ -60,19 +39,6 @@ function writersIn(update: Uint8Array): number[] {
   return [...new Set(Y.decodeUpdate(update).structs.map((s) => s.id.client))].sort();
 }
 
-/** Makes an edit in `raw`'s copy and sends it; returns the update. */
-function edit(raw: Raw, paragraph: number, text: string): Uint8Array {
-  let update: Uint8Array | null = null;
-  const keep = (u: Uint8Array) => {
-    update = u;
-  };
-  raw.doc.on('update', keep);
-  raw.doc.transact(() => paragraphText(paragraphs(raw.doc)[paragraph]!).insert(0, text));
-  raw.doc.off('update', keep);
-  raw.sock.ws.send(syncFrame(2, update!), { binary: true });
-  return update!;
-}
-
 describe('broadcasts of one storage batch', () => {
   let server: TestServer;
   let storage: TestStorage;
@@ -86,10 +52,10 @@ describe('broadcasts of one storage batch', () => {
 
   test('updates durable together reach each peer as one update, never back to their author', async (t) => {
     const report = await server.createReport('Batched broadcast', 'gge-report');
-    const a = await joinRaw(server, report.id);
-    const b = await joinRaw(server, report.id);
-    const c = await joinRaw(server, report.id);
-    const d = await joinRaw(server, report.id);
+    const a = await joinRaw(server, report.id, server.chair, cleanup);
+    const b = await joinRaw(server, report.id, server.chair, cleanup);
+    const c = await joinRaw(server, report.id, server.chair, cleanup);
+    const d = await joinRaw(server, report.id, server.chair, cleanup);
 
     // Hold every append's acknowledgement: both edits are written, neither is broadcast yet.
     const gate = new Gate();
@@ -99,9 +65,9 @@ describe('broadcasts of one storage batch', () => {
       storage.appendGate = null;
     });
     const calls = storage.appendCalls;
-    edit(a, 0, 'From A. ');
-    edit(b, 1, 'From B. ');
-    edit(a, 2, 'From A again. ');
+    editRaw(a, 0, 'From A. ');
+    editRaw(b, 1, 'From B. ');
+    editRaw(a, 2, 'From A again. ');
     await waitFor(() => storage.appendCalls >= calls + 3, 'the server to append all three edits');
     const peers = [a, b, c, d];
     const seen = peers.map((r) => r.sock.frames.length);
@@ -138,7 +104,7 @@ describe('broadcasts of one storage batch', () => {
 
     // And a lone update afterwards is broadcast on its own, as before.
     const seenNow = [a, b, c].map((r) => r.sock.frames.length);
-    edit(c, 3, 'From C alone. ');
+    editRaw(c, 3, 'From C alone. ');
     await waitFor(
       () => updatesIn(a.sock.frames.slice(seenNow[0])).length === 1,
       'the lone edit at A',

@@ -13,49 +13,16 @@ import { MessageType } from '../../shared/protocol.js';
 import {
   applySyncFrames,
   Cleanup,
+  editRaw,
   frameType,
-  paragraphs,
-  paragraphText,
-  type RawSocket,
-  rawSocket,
+  joinRaw,
   reportXml,
   syncFrame,
-  within,
 } from '../helpers/clients.js';
-import { startTestServer, type TestServer, type TestUser, waitFor } from '../helpers/server.js';
+import { startTestServer, waitFor } from '../helpers/server.js';
 
 const cleanup = new Cleanup();
 after(() => cleanup.run());
-
-interface Raw {
-  sock: RawSocket;
-  doc: Y.Doc;
-}
-
-/** A raw socket as `user` (asking for Saved messages), holding a synced copy of the report. */
-async function joinRaw(server: TestServer, reportId: string, user: TestUser): Promise<Raw> {
-  const doc = new Y.Doc();
-  const url = `${server.wsUrl}/${reportId}?saved=${doc.clientID}`;
-  const sock = rawSocket(url, { cookie: user.cookie }, cleanup);
-  await within(sock.opened, 10_000, 'raw open');
-  cleanup.add(() => doc.destroy());
-  sock.ws.send(syncFrame(0, Y.encodeStateVector(doc)), { binary: true });
-  await waitFor(() => sock.frames.some((f) => f[0] === 0 && f[1] === 1), 'sync step 2');
-  applySyncFrames(doc, sock.frames);
-  return { sock, doc };
-}
-
-/** Inserts `text` at the start of paragraph `paragraph` in `raw`'s copy and sends the update. */
-function edit(raw: Raw, paragraph: number, text: string): void {
-  let update: Uint8Array | null = null;
-  const keep = (u: Uint8Array) => {
-    update = u;
-  };
-  raw.doc.on('update', keep);
-  raw.doc.transact(() => paragraphText(paragraphs(raw.doc)[paragraph]!).insert(0, text));
-  raw.doc.off('update', keep);
-  raw.sock.ws.send(syncFrame(2, update!), { binary: true });
-}
 
 /** The SyncStep2 replies among `frames`. */
 function syncReplies(frames: Uint8Array[]): Uint8Array[] {
@@ -69,17 +36,17 @@ test('200 SyncStep1 on one connection: one full reply, then only what changed', 
   const server = await startTestServer({ config: { maxMessageBytes: 4 * 1024 * 1024 } });
   cleanup.add(() => server.close());
   const report = await server.createReport('Flood', 'gge-report');
-  const writer = await joinRaw(server, report.id, server.chair);
+  const writer = await joinRaw(server, report.id, server.chair, cleanup, { saved: true });
   // About 1 MiB of text, so a whole-report reply is at least that.
-  edit(writer, 0, 'Long agreed language. '.repeat(48_000));
+  editRaw(writer, 0, 'Long agreed language. '.repeat(48_000));
   const expert = await server.addUser('expert');
-  const flooder = await joinRaw(server, report.id, expert);
+  const flooder = await joinRaw(server, report.id, expert, cleanup, { saved: true });
   const full = syncReplies(flooder.sock.frames)[0]!.length;
   assert.ok(full > 1024 * 1024, `the report is large (${full} bytes)`);
   // A fresh document's state vector every time: the old server answered each with the whole report.
   const empty = Y.encodeStateVector(new Y.Doc());
   for (let i = 0; i < 100; i++) flooder.sock.ws.send(syncFrame(0, empty), { binary: true });
-  edit(writer, 1, 'Changed during the flood. ');
+  editRaw(writer, 1, 'Changed during the flood. ');
   for (let i = 0; i < 100; i++) flooder.sock.ws.send(syncFrame(0, empty), { binary: true });
   await waitFor(() => syncReplies(flooder.sock.frames).length === 201, 'all 200 replies', 30_000);
   const sent = flooder.sock.frames.reduce((n, f) => n + f.length, 0);
@@ -103,9 +70,9 @@ test('a reader that never reads is closed when its queue passes the limit; memor
   });
   cleanup.add(() => server.close());
   const report = await server.createReport('Slow reader', 'gge-report');
-  const writer = await joinRaw(server, report.id, server.chair);
+  const writer = await joinRaw(server, report.id, server.chair, cleanup, { saved: true });
   const expert = await server.addUser('expert');
-  const slow = await joinRaw(server, report.id, expert);
+  const slow = await joinRaw(server, report.id, expert, cleanup, { saved: true });
   const peers = () =>
     server.app.registry.withReport(report.id, (r) => [...r.peers] as unknown as SyncConnection[]);
   const slowConn = (await peers()).find((p) => p.userId === expert.id)!;
@@ -123,7 +90,7 @@ test('a reader that never reads is closed when its queue passes the limit; memor
   const saved = () => writer.sock.frames.filter((f) => frameType(f) === MessageType.Saved).length;
   while (!slowConn.isClosed && edits < 200) {
     const before = saved();
-    edit(writer, edits % 3, chunk);
+    editRaw(writer, edits % 3, chunk);
     edits++;
     await waitFor(() => saved() > before, 'the edit to be durable');
   }
@@ -137,8 +104,8 @@ test('a reader that never reads is closed when its queue passes the limit; memor
   await waitFor(async () => !(await peers()).includes(slowConn), 'the report to drop it');
   await waitFor(() => slowConn.queuedBytes === 0, 'the backlog to be released', 10_000);
   // The writer is unaffected: its later edits still reach a new reader.
-  edit(writer, 0, 'After the slow reader. ');
-  const fresh = await joinRaw(server, report.id, expert);
+  editRaw(writer, 0, 'After the slow reader. ');
+  const fresh = await joinRaw(server, report.id, expert, cleanup, { saved: true });
   await waitFor(() => {
     applySyncFrames(fresh.doc, fresh.sock.frames);
     return reportXml(fresh.doc).includes('After the slow reader. ');

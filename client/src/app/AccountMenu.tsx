@@ -1,8 +1,9 @@
 /** The account menu at the right of the header: name, role and State, log out. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { currentMe, currentMembership } from '../auth.js';
 import { roleAndState } from '../identity.js';
 import { hasUnsavedChanges } from '../sync/session.js';
+import { useDismissableDetails } from '../ui/dismiss.js';
 import { logOut } from './account.js';
 import { ACCOUNT_HREF } from './routes.js';
 
@@ -13,25 +14,7 @@ export function AccountMenu() {
   const [confirming, setConfirming] = useState(false);
 
   // Closed by a click elsewhere or Escape (the focus goes back to the summary).
-  useEffect(() => {
-    const onClick = (event: MouseEvent) => {
-      const el = details.current;
-      if (el?.open && !el.contains(event.target as Node)) el.open = false;
-    };
-    const onKey = (event: KeyboardEvent) => {
-      const el = details.current;
-      if (event.key === 'Escape' && el?.open) {
-        el.open = false;
-        el.querySelector('summary')?.focus();
-      }
-    };
-    document.addEventListener('click', onClick);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('click', onClick);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, []);
+  useDismissableDetails(details);
 
   if (!me) return <div class="account" data-testid="account" hidden />;
   const role = group ? roleAndState(group.role, group.represents) : '';

@@ -3,8 +3,9 @@
  * downloads from the export endpoint (for the roles the matrix's `export` allows), and
  * "Print / PDF" for everyone who reads (the print stylesheet lays the document out alone).
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import { roleCan } from '../../../shared/roles.js';
+import { useDismissableDetails } from '../ui/dismiss.js';
 import type { SessionSignals } from './sessionSignals.js';
 
 interface ExportChoice {
@@ -49,25 +50,7 @@ export function ExportMenu({ reportId, live }: { reportId: string; live: Session
   const access = live.access.value;
 
   // Closed by a click elsewhere or Escape (the focus goes back to the summary).
-  useEffect(() => {
-    const onClick = (event: MouseEvent) => {
-      const el = details.current;
-      if (el?.open && !el.contains(event.target as Node)) el.open = false;
-    };
-    const onKey = (event: KeyboardEvent) => {
-      const el = details.current;
-      if (event.key === 'Escape' && el?.open) {
-        el.open = false;
-        el.querySelector('summary')?.focus();
-      }
-    };
-    document.addEventListener('click', onClick);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('click', onClick);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, []);
+  useDismissableDetails(details);
 
   if (!access) return null;
   const mayExport = roleCan(access.role, 'export');
