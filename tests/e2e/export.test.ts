@@ -42,6 +42,27 @@ test('word count, Export menu download, print preview without chrome; observers 
   const doc = unzip(readFileSync(file)).get('word/document.xml')!.toString();
   assert.match(doc, /States should cooperate in good faith/);
 
+  // The menu closes on Escape, giving the focus back to its summary, and on a click outside it
+  // (client/src/ui/dismiss.ts, which the account menu shares).
+  const menuOpen = async () =>
+    (await page.evaluate(`document.querySelector('[data-testid=export-menu]').open`)) as boolean;
+  const summary = page.getByTestId('export-menu').locator('summary');
+  if (!(await menuOpen())) await summary.click();
+  await waitFor(menuOpen, 'the Export menu opens', E2E_TIMEOUT);
+  await page.keyboard.press('Escape');
+  await waitFor(async () => !(await menuOpen()), 'Escape closes the Export menu', E2E_TIMEOUT);
+  assert.equal(
+    await page.evaluate(
+      `document.activeElement === document.querySelector('[data-testid=export-menu] summary')`,
+    ),
+    true,
+    'the focus is back on the summary',
+  );
+  await summary.click();
+  await waitFor(menuOpen, 'the Export menu opens again', E2E_TIMEOUT);
+  await count.click();
+  await waitFor(async () => !(await menuOpen()), 'a click outside closes it', E2E_TIMEOUT);
+
   // Print preview: the print stylesheet's PDF.
   await page.keyboard.press('Escape');
   await page.emulateMedia({ media: 'print' });
