@@ -13,9 +13,7 @@ import {
   canSeeThread,
   type ReadMarker,
   type ThreadListResponse,
-  type ThreadVisibility,
 } from '../../shared/comments.js';
-import { mentionedIn } from '../../shared/mentions.js';
 import {
   EditMessageRequest,
   MessageParams,
@@ -38,6 +36,7 @@ import {
   threadAccess,
   viewerOf,
 } from './access.js';
+import { mentionsIn, type ThreadAudience } from './mentions.js';
 import { paragraphNumbers } from './numbers.js';
 
 const newId = (prefix: string) => `${prefix}_${crypto.randomBytes(12).toString('base64url')}`;
@@ -45,28 +44,12 @@ const newId = (prefix: string) => `${prefix}_${crypto.randomBytes(12).toString('
 export const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage } = app;
 
-  /**
-   * Who a message mentions: the ids it names (each must be a member who may see the thread, or
-   * 400) and every such member its text names as "@Display Name" (shared/mentions.ts); a name
-   * of someone who may not see the thread notifies nobody.
-   */
-  async function mentionsOf(
+  const mentionsOf = (
     report: ReportRecord,
     body: string,
     ids: readonly string[],
-    audience: { visibility: ThreadVisibility; delegation: string | null; authorId: string },
-  ): Promise<string[]> {
-    for (const id of ids) {
-      const m = await storage.getMembership(report.groupId!, id);
-      if (!m || !canSeeThread(viewerOf(m), audience))
-        throw new HttpError(400, `Cannot mention ${id}: not a member who can see this thread.`);
-    }
-    if (!body.includes('@')) return [...ids];
-    const members = (await storage.listMembers(report.groupId!)).filter(
-      (m) => can(m, 'read') && canSeeThread(viewerOf(m), audience),
-    );
-    return [...new Set([...ids, ...mentionedIn(body, members)])];
-  }
+    audience: ThreadAudience,
+  ) => mentionsIn(storage, report, body, ids, audience);
 
   /** Stores the command (one transaction) and, once committed, pushes its event. */
   async function run(

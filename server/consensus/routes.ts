@@ -29,6 +29,7 @@ import {
 } from '../../shared/routes/consensus.js';
 import { can, HttpError } from '../auth/policy.js';
 import { person } from '../comments/access.js';
+import { mentionNotices, mentionsIn } from '../comments/mentions.js';
 import { reportToProseMirror } from '../reports.js';
 import type { ConsensusCommand } from '../storage/types.js';
 import { agreedTextHash, identifiedNode } from './agreed-text.js';
@@ -177,6 +178,14 @@ export const consensusRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const by = person(req, member);
       const at = new Date().toISOString();
       const threadId = newId('t');
+      // "@Full Name" in an explanation mentions that member, as in any group thread.
+      const mentioned = explanation
+        ? await mentionsIn(app.storage, report, explanation, [], {
+            visibility: 'group',
+            delegation: null,
+            authorId: by.id,
+          })
+        : [];
       const result = await runConsensusCommand(
         app,
         req,
@@ -207,10 +216,11 @@ export const consensusRoutes: FastifyPluginAsyncTypebox = async (app) => {
                     id: newId('m'),
                     author: by,
                     body: `Position of ${state}: ${POSITION_LABELS[position]} — ${explanation}`,
-                    mentions: [],
+                    mentions: mentioned,
                     at,
                   },
                 },
+                notify: mentionNotices(mentioned, by.id),
                 audit: app.auditEvent(req, {
                   action: 'thread.open',
                   groupId: report.groupId,

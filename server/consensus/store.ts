@@ -275,7 +275,7 @@ async function apply(
           reportId,
           c.thread.command,
           c.thread.audit,
-          [],
+          c.thread.notify ?? [],
         );
         if (!opened.event) throw new Error('opening the position thread wrote no event');
         events.push(opened.event);

@@ -215,8 +215,15 @@ export type ConsensusCommand =
       explanation: string | null;
       by: PersonView;
       at: string;
-      /** The explanation as a group thread on the paragraph, opened in the same transaction. */
-      thread: { command: ThreadCommand & { type: 'open' }; audit: AuditEvent } | null;
+      /**
+       * The explanation as a group thread on the paragraph, opened in the same transaction, with
+       * the inbox rows of those it mentions.
+       */
+      thread: {
+        command: ThreadCommand & { type: 'open' };
+        audit: AuditEvent;
+        notify?: ReadonlyArray<{ userId: string; reason: 'mention' | 'reply' }>;
+      } | null;
     }
   | {
       type: 'start-silence';

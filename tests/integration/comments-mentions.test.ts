@@ -2,7 +2,8 @@
  * Mentions written in the text (issue 21, item 5): "@Display Name" in a new comment, a reply or
  * an edit notifies that member when they may see the thread, with no list of ids sent; a name
  * of someone who may not see it (another delegation's private thread) notifies nobody and is
- * not recorded; an edit notifies only whom it newly names; one's own name notifies nobody.
+ * not recorded; an edit notifies only whom it newly names; one's own name notifies nobody; a
+ * position's explanation (a group thread) mentions like any message.
  *
  *   node tests/run.mjs tests/integration/comments-mentions.test.ts
  */
@@ -79,4 +80,19 @@ test('an edit notifies whom it newly names, once', async () => {
   assert.equal((await mentionsOf(bruno)).length, before + 1);
   await json(await edit('First words again, @Bruno Lima.'), 200);
   assert.equal((await mentionsOf(bruno)).length, before + 1, 'notified once');
+});
+
+test("a position's explanation opens a group thread: a name in it is a mention", async () => {
+  const before = (await mentionsOf(ana)).length;
+  const res = await server.request('POST', `/api/reports/${reportId}/paragraphs/${pid}/position`, {
+    as: wanjiru,
+    body: { position: 'reservation', explanation: 'Kenya waits for @Ana Souza and her capital.' },
+  });
+  const { thread } = await json<{
+    thread: { id: string; messages: Array<{ mentions: string[] }> };
+  }>(res, 200);
+  assert.deepEqual(thread.messages[0]!.mentions, [ana.id]);
+  const items = await mentionsOf(ana);
+  assert.equal(items.length, before + 1);
+  assert.equal(items[0]!.threadId, thread.id);
 });
