@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
 import { shiftParagraphLevel, splitParagraph } from '../../client/src/editor/commands.js';
 import { numberingKey, numberingPlugin } from '../../client/src/editor/numbering.js';
-import { computeSaveState, DurableClocks } from '../../client/src/sync/saveState.js';
+import { ownPending } from '../../client/src/sync/offlineCopy.js';
+import { computeSaveState, DurableClocks, saveStateOf } from '../../client/src/sync/saveState.js';
 import { paragraphIdsPlugin } from '../../shared/paragraphIds.js';
 import { MAX_PARAGRAPH_LEVEL, schema } from '../../shared/schema.js';
 import { chaptersDocument } from '../helpers/documents.js';
@@ -60,6 +61,35 @@ describe('save state', () => {
     assert.equal(computeSaveState(true, 5, 3), 'saving');
     assert.equal(computeSaveState(true, 5, 5), 'saved');
     assert.equal(computeSaveState(true, 0, 0), 'saved');
+  });
+  test('changes kept from an earlier visit wait until the server confirms them or already had them', () => {
+    // Client 7 wrote here before the tab closed (clock 40); 9 is this page's.
+    const local = new Map([
+      [7, 40],
+      [9, 3],
+    ]);
+    const waiting = (durable: Map<number, number>, held: Map<number, number>) =>
+      ownPending(
+        [7, 9],
+        (c) => local.get(c) ?? 0,
+        (c) => Math.max(durable.get(c) ?? 0, held.get(c) ?? 0),
+      );
+    assert.deepEqual(waiting(new Map(), new Map()), [7, 9]);
+    assert.deepEqual(waiting(new Map([[9, 3]]), new Map([[7, 25]])), [7]);
+    assert.deepEqual(waiting(new Map([[9, 3]]), new Map([[7, 40]])), [], 'the server had it all');
+    assert.deepEqual(
+      waiting(
+        new Map([
+          [7, 40],
+          [9, 3],
+        ]),
+        new Map(),
+      ),
+      [],
+    );
+    assert.equal(saveStateOf(true, true), 'saving');
+    assert.equal(saveStateOf(true, false), 'saved');
+    assert.equal(saveStateOf(false, false), 'offline');
   });
   test('durable clocks only move forward, per client', () => {
     const clocks = new DurableClocks();
