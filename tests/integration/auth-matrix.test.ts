@@ -108,6 +108,22 @@ describe('actions with no endpoint yet', () => {
 });
 
 /** One check per tested action, run for each role. */
+
+let exportRevision: string | null = null;
+
+/** A revision the chair issues once, for the export cell. */
+async function exportBase(): Promise<string> {
+  if (!exportRevision) {
+    const res = await server.request('POST', `/api/reports/${reportId}/revisions`, {
+      as: server.chair,
+      body: { label: 'Matrix export base' },
+    });
+    if (res.status !== 201) throw new Error(`issue: ${res.status} ${await res.text()}`);
+    exportRevision = ((await res.json()) as { revision: { id: string } }).revision.id;
+  }
+  return exportRevision;
+}
+
 const checks: Record<(typeof TESTED)[number], (role: Role) => Promise<void>> = {
   async read(role) {
     const user = as(role);
@@ -266,6 +282,20 @@ const checks: Record<(typeof TESTED)[number], (role: Role) => Promise<void>> = {
     });
     const body = await expectStatus(res, expected(role, 'export', 200), 'GET export');
     if (res.status === 200) assert.match(body, /<akomaNtoso /);
+    // A revision, and the changes since it as track changes: the same cell.
+    const rid = await exportBase();
+    const frozen = await server.request(
+      'GET',
+      `/api/reports/${reportId}/export?format=akn&revision=${rid}`,
+      { as: as(role) },
+    );
+    await expectStatus(frozen, expected(role, 'export', 200), 'GET export of a revision');
+    const changes = await server.request(
+      'GET',
+      `/api/reports/${reportId}/export/changes?from=${rid}&to=live`,
+      { as: as(role) },
+    );
+    await expectStatus(changes, expected(role, 'export', 200), 'GET export/changes');
   },
 
   async manageMembers(role) {
