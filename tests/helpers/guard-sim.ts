@@ -19,7 +19,7 @@ export interface Answer {
 }
 
 export class SimServer {
-  readonly doc = new Y.Doc();
+  doc = new Y.Doc();
   /** What the server stored, in order (a restart replays it). */
   readonly log: Uint8Array[] = [];
   private readonly clients = new Set<SimClient>();
@@ -75,6 +75,13 @@ export class SimServer {
     return { retract: decision.retract, resync: decision.resync, refused: decision.refused };
   }
 
+  /** A restart: the live document is dropped and loaded again from what was stored. */
+  restart(): void {
+    this.doc.destroy();
+    this.doc = this.reload();
+    this.doc.clientID = 3;
+  }
+
   /** The document a restart would load. */
   reload(): Y.Doc {
     const doc = new Y.Doc();
@@ -108,8 +115,38 @@ export class SimClient {
     return doc;
   }
 
+  /** Messages from the server not yet delivered, when delivery is delayed (see `flush`). */
+  inbox: Uint8Array[] | null = null;
+
   receive(update: Uint8Array): void {
-    Y.applyUpdate(this.doc, update, FROM_SERVER);
+    if (this.inbox) this.inbox.push(update);
+    else Y.applyUpdate(this.doc, update, FROM_SERVER);
+  }
+
+  /** Delivers the delayed messages in an order `pick` chooses, some of them twice. */
+  flush(pick: (n: number) => number): void {
+    const box = this.inbox ?? [];
+    this.inbox = this.inbox ? [] : null;
+    while (box.length > 0) {
+      const [u] = box.splice(pick(box.length), 1);
+      Y.applyUpdate(this.doc, u!, FROM_SERVER);
+      if (pick(4) === 0) Y.applyUpdate(this.doc, u!, FROM_SERVER);
+    }
+  }
+
+  /** Reconnects after a restart: sends what the server lacks, gets what it lacks. */
+  reconnect(): void {
+    this.pending = [];
+    const mine = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.server.doc));
+    if (!isEmpty(mine)) {
+      this.pending = [mine];
+      this.send();
+    }
+    Y.applyUpdate(
+      this.doc,
+      Y.encodeStateAsUpdate(this.server.doc, Y.encodeStateVector(this.doc)),
+      FROM_SERVER,
+    );
   }
 
   /** Sends what changed since the last send, as one update (an offline batch when several). */
@@ -127,6 +164,11 @@ export class SimClient {
     }
     return answer;
   }
+}
+
+function isEmpty(update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(update);
+  return structs.length === 0 && ds.clients.size === 0;
 }
 
 export function fragment(doc: Y.Doc): Y.XmlFragment {
