@@ -72,7 +72,7 @@ export interface TargetDef {
 }
 
 /** Environment for a server child: ours minus whatever would change the servers' behaviour. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // GLIBC_TUNABLES: each target runs with its own launch settings only (Concord's come from
   // concordLaunch), never with whatever the shell running the bench had.
@@ -216,7 +216,7 @@ interface ConcordSession {
  * link on stdout; the harness uses it to create the first account (chair of a "Bench" group) and
  * keeps its session cookie. All load clients share that one session.
  */
-async function concordSession(base: string, output: () => string): Promise<ConcordSession> {
+export async function concordSession(base: string, output: () => string): Promise<ConcordSession> {
   const probe = await fetch(`${base}/api/setup`);
   const state = (await probe.json().catch(() => null)) as { needed?: boolean } | null;
   if (probe.status === 404) return { headers: {}, groupId: null };
