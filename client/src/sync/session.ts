@@ -360,24 +360,40 @@ export class ReportSession {
     this.listeners.clear();
   }
 
-  /** True once both stores hold what the server had at some seq (the cursor is then set). */
+  /** True once the consensus data is loaded: its seq is where the event cursor starts. */
   private get eventsLoaded(): boolean {
-    return this.threads.loaded && this.consensus.loaded;
+    return this.consensus.loaded;
   }
 
   /**
-   * Loads whichever store is not loaded yet, then sets the shared cursor (at the first load, the
-   * lower of the two load seqs). Resolves either way; a failed load is retried on the next sync.
+   * Loads the consensus data if it is not loaded yet and sets the shared cursor at its seq (at
+   * the first load); then the threads, without waiting for them: they are the largest download
+   * of a report, and the text must not wait for them. No event falls between the two: the
+   * threads are fetched after the consensus data, so their seq is at least the cursor, and the
+   * socket brings every event after the cursor; the thread store keeps, per thread, the newer
+   * of what it loaded and what an event brought. Resolves either way; a failed load is retried
+   * on the next sync.
    */
   private async loadEventStores(): Promise<void> {
     if (this.metadata.value.peek() === null) void this.metadata.load(this.reportId).catch(() => {});
-    await Promise.all([
-      this.threads.loaded ? null : this.threads.load().catch(() => {}),
-      this.consensus.loaded ? null : this.consensus.load().catch(() => {}),
-    ]);
+    if (!this.consensus.loaded) await this.consensus.load().catch(() => {});
     if (this.destroyed || !this.eventsLoaded) return;
-    if (this.eventSeq === null) this.eventSeq = Math.min(this.threads.seq, this.consensus.seq);
+    if (this.eventSeq === null) this.eventSeq = this.consensus.seq;
     this.syncEventsParam();
+    this.loadThreads();
+  }
+
+  private threadsLoading = false;
+  /** Fetches the threads once (again after a failure, at the next sync). */
+  private loadThreads(): void {
+    if (this.threads.loaded || this.threadsLoading) return;
+    this.threadsLoading = true;
+    void this.threads
+      .load()
+      .catch(() => {})
+      .finally(() => {
+        this.threadsLoading = false;
+      });
   }
 
   /** y-websocket rebuilds its URL from `params` on every reconnection. */
@@ -412,9 +428,10 @@ export class ReportSession {
     if (synced) {
       this.hasSynced = true;
       this.threads.retryFailed();
+      this.loadThreads();
       if (!this.eventsLoaded) {
-        // The threads or the consensus data could not be fetched before connecting: fetch them
-        // now, and reconnect so that the server sends the events after the cursor.
+        // The consensus data could not be fetched before connecting: fetch it now, and
+        // reconnect so that the server sends the events after the cursor.
         void this.loadEventStores().then(() => {
           if (this.destroyed || !this.eventsLoaded || !this.provider.wsconnected) return;
           this.provider.disconnect();
@@ -503,8 +520,8 @@ export class ReportSession {
           if (me) this.threads.setUser(me.user.id);
           if (audienceChanged) void this.threads.load(true).catch(() => {});
           if (!this.eventsLoaded) {
-            // Threads and consensus data first: their seq tells the server which events to send
-            // from then on.
+            // The consensus data first: its seq tells the server which events to send from then
+            // on (the threads follow, beside the sync).
             await this.loadEventStores();
             if (this.destroyed) return;
           }
