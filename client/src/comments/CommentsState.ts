@@ -29,8 +29,13 @@ export interface FormRequest {
   n: number;
 }
 
+/** Thread cards drawn at first, and added each time the end of the list comes into view. */
+export const THREAD_PAGE = 30;
+
 export class CommentsState {
   readonly filter = signal<Filter>('all');
+  /** How many cards of the filtered list are drawn (see ThreadList). */
+  readonly shown = signal(THREAD_PAGE);
   /** Only this paragraph's threads (a badge was clicked). */
   readonly paragraphFilter = signal<string | null>(null);
   /** The thread the user opened: what arrives in it is read at once. */
@@ -57,8 +62,19 @@ export class CommentsState {
       effect(() => this.takeFocus()),
       effect(() => this.readActive()),
       effect(() => this.loadMembers()),
+      // Another filter starts again from the first page.
+      effect(() => {
+        void this.filter.value;
+        void this.paragraphFilter.value;
+        this.shown.value = THREAD_PAGE;
+      }),
       this.badges(),
     );
+  }
+
+  /** Draws the next page of thread cards. */
+  showMore(): void {
+    this.shown.value += THREAD_PAGE;
   }
 
   /** True when the viewer's role may `action` (false until the role is known). */
