@@ -138,7 +138,11 @@ async function waitInPage(page: Page, expression: string, timeoutMs = 30_000): P
 /** Clicks at the end of paragraph `index` and waits until the caret is there. */
 async function caretAtEnd(page: Page, index: number): Promise<void> {
   const para = page.locator('.ProseMirror p.para').nth(index);
-  await para.scrollIntoViewIfNeeded();
+  // Scrolled from the page, not by Playwright: with others typing above it the paragraph moves,
+  // and Playwright would wait for it to hold still.
+  await page.evaluate(
+    `document.querySelectorAll('.ProseMirror p.para')[${index}].scrollIntoView({ block: 'center' })`,
+  );
   const box = await para.boundingBox();
   if (!box) throw new Error('the paragraph is not shown');
   await page.mouse.click(box.x + box.width - 4, box.y + box.height - 6);
