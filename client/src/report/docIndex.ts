@@ -44,6 +44,21 @@ const PART_NAMES: Readonly<Record<string, string>> = {
   operative: 'Operative part',
 };
 
+/**
+ * A paragraph's two texts, by node: a node is immutable, and an unchanged paragraph keeps its
+ * node from one document version to the next (ProseMirror and y-prosemirror share them), so
+ * typing reads only the paragraph typed into again.
+ */
+const texts = new WeakMap<PMNode, { text: string; negotiated: string }>();
+function textsOf(node: PMNode): { text: string; negotiated: string } {
+  let t = texts.get(node);
+  if (!t) {
+    t = { text: node.textContent, negotiated: negotiatedText(node).text };
+    texts.set(node, t);
+  }
+  return t;
+}
+
 export function indexDoc(doc: PMNode | null): DocIndex {
   if (!doc) return EMPTY_INDEX;
   const numbering = reportNumbering(doc);
@@ -72,8 +87,7 @@ export function indexDoc(doc: PMNode | null): DocIndex {
           id,
           index,
           citation: numbering.byPos.get(offset + 1 + pos)?.citation ?? '',
-          text: node.textContent,
-          negotiated: negotiatedText(node).text,
+          ...textsOf(node),
           chapter: chapters.length - 1,
         });
         chapter.paragraphIds.push(id);
