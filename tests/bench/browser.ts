@@ -15,6 +15,9 @@
  *               commit, built): before/after side by side.
  * --out FILE    where to write the markdown (default tests/bench/results/browser-<date>.md).
  * --json FILE   also write every page run's figures as JSON (the smoke test reads them).
+ * --profile     record a CPU profile of each page while it is typed into (Chromium's profiler
+ *               through CDP), written as .cpuprofile next to the results (summarise with
+ *               tests/bench/profile-summary.ts, or open in DevTools → Performance).
  *
  * Per page and repetition: keystroke → next paint (Event Timing: the longest entry of each key's
  * interaction; keys with no entry took under 16 ms and count as 16), the wait before the key
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'string' },
+    profile: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -206,11 +210,23 @@ async function measure(
       0,
       KEYS,
     );
+    if (values.profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const busy0 = await taskDuration(cdp);
     const t0 = performance.now();
     await page.keyboard.type(text, { delay: 40 });
     const typingMs = performance.now() - t0;
     const busyTyping = ((await taskDuration(cdp)) - busy0) / typingMs;
+    if (values.profile) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+      const file = path.join(BENCH_DIR, 'results', `browser-${target.id}-rep${rep + 1}.cpuprofile`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(profile));
+      log(`  profile: ${path.relative(process.cwd(), file)}`);
+    }
     const pageBench = (await page.evaluate('window.__bench')) as PageBench;
     // The typed text reached the server (a crowd member sees it) and the page shows the others'.
     let converged = false;
