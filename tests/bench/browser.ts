@@ -180,7 +180,7 @@ async function measure(
       });
     }
     const bytes = countBytes(cdp);
-    await page.goto(target.url);
+    await page.goto(target.url, { waitUntil: 'commit', timeout: 120_000 });
     await waitInPage(page, 'window.__bench.editableAt !== null', 120_000);
     const editableMs = (await page.evaluate('window.__bench.editableAt')) as number;
     if (values.slow) {
