@@ -1,10 +1,10 @@
 /**
  * The report's length against the UN limit (10,700 words, footnotes and headings included),
- * live: counted from the settled document with the same outline and count the exports use.
+ * live: counted from the settled document as the exports count it (docWordCount equals
+ * wordCount(outlineFromDoc(…)), re-reading only the blocks that changed).
  */
 import { useComputed } from '@preact/signals';
-import { outlineFromDoc } from '../../../shared/outline.js';
-import { UN_WORD_LIMIT, wordCount } from '../../../shared/wordCount.js';
+import { docWordCount, UN_WORD_LIMIT } from '../../../shared/wordCount.js';
 import type { EditorBridge } from './editorBridge.js';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -18,7 +18,7 @@ export function WordCount({
 }) {
   const count = useComputed(() => {
     const doc = editor.doc.value;
-    return doc ? wordCount(outlineFromDoc(doc), limit) : null;
+    return doc ? docWordCount(doc, limit) : null;
   });
   const c = count.value;
   if (!c) return null;
