@@ -249,3 +249,17 @@ export function outlineFromDoc(
   walk(doc, -1, 'body');
   return { type, title, blocks, footnotes, meta };
 }
+
+/**
+ * The footnotes' texts in order, as outlineFromDoc numbers them (a test holds them equal), read
+ * without building the outline: the print list of the live page follows every edit.
+ */
+export function footnoteTexts(doc: PMNode): string[] {
+  const out: string[] = [];
+  doc.descendants((node) => {
+    if (node.type.name !== 'footnote') return !node.isLeaf;
+    out.push(node.textContent);
+    return false;
+  });
+  return out;
+}

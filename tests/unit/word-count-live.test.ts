@@ -2,13 +2,14 @@
  * The live word count (docWordCount, shared/wordCount.ts) equals the exports' count
  * (wordCount(outlineFromDoc(…))) on random reports and resolutions: titles, headings, paragraphs
  * with line breaks, footnotes and cited symbols, sections and annexes; and after an edit it still
- * does (its per-block cache follows the nodes). Fixed seed.
+ * does (its per-block cache follows the nodes). The print list's footnotes (footnoteTexts) are
+ * the outline's. Fixed seed.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { Fragment, type Node as PMNode, Slice } from 'prosemirror-model';
-import { outlineFromDoc } from '../../shared/outline.js';
+import { footnoteTexts, outlineFromDoc, plainText } from '../../shared/outline.js';
 import { schema } from '../../shared/schema.js';
 import { docWordCount, wordCount } from '../../shared/wordCount.js';
 
@@ -107,6 +108,10 @@ test('the live word count equals the exports’ count, before and after an edit'
         return; // a structure the schema refuses (checked below for the usual ones)
       }
       assert.equal(docWordCount(doc).words, wordCount(outlineFromDoc(doc)).words);
+      assert.deepEqual(
+        footnoteTexts(doc),
+        outlineFromDoc(doc).footnotes.map((f) => plainText(f.runs)),
+      );
       // Insert a token into some text block: only that block is counted again.
       const spots: number[] = [];
       doc.descendants((node, pos) => {
