@@ -141,20 +141,28 @@ async function waitInPage(page: Page, expression: string, timeoutMs = 120_000): 
 
 /** Clicks at the end of paragraph `index` and waits until the caret is there. */
 async function caretAtEnd(page: Page, index: number): Promise<void> {
-  // Scrolled and measured from the page, not through Playwright's locators: with others typing
-  // above it the paragraph moves, and on a loaded machine the locator's waits time out.
-  const box = (await page.evaluate(
-    `(() => { const p = document.querySelectorAll('.ProseMirror p.para')[${index}];
-      p.scrollIntoView({ block: 'center' }); const r = p.getBoundingClientRect();
-      return { x: r.x, y: r.y, width: r.width, height: r.height }; })()`,
-  )) as { x: number; y: number; width: number; height: number } | null;
-  if (!box) throw new Error('the paragraph is not shown');
-  await page.mouse.click(box.x + box.width - 4, box.y + box.height - 6);
-  await page.keyboard.press('End');
-  await waitInPage(
-    page,
-    `(() => { const s = getSelection(); const p = document.querySelectorAll('.ProseMirror p.para')[${index}]; return !!(s && s.anchorNode && p && p.contains(s.anchorNode)); })()`,
-  );
+  const inParagraph = `(() => { const s = getSelection(); const p = document.querySelectorAll('.ProseMirror p.para')[${index}]; return !!(s && s.anchorNode && p && p.contains(s.anchorNode)); })()`;
+  // A click can lose the race with focus moving elsewhere (the comments panel focuses the card
+  // its badge opened): try again until the caret stays.
+  for (let attempt = 1; ; attempt++) {
+    // Scrolled and measured from the page, not through Playwright's locators: with others
+    // typing above it the paragraph moves, and on a loaded machine the locator's waits time out.
+    const box = (await page.evaluate(
+      `(() => { const p = document.querySelectorAll('.ProseMirror p.para')[${index}];
+        p.scrollIntoView({ block: 'center' }); const r = p.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height }; })()`,
+    )) as { x: number; y: number; width: number; height: number } | null;
+    if (!box) throw new Error('the paragraph is not shown');
+    await page.mouse.click(box.x + box.width - 4, box.y + box.height - 6);
+    await page.keyboard.press('End');
+    try {
+      await waitInPage(page, inParagraph, 5000);
+      await sleep(300);
+      if (await page.evaluate(inParagraph)) return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
 }
 
 async function measure(
@@ -184,6 +192,7 @@ async function measure(
     await page.goto(target.url, { waitUntil: 'commit', timeout: 120_000 });
     await waitInPage(page, 'window.__bench.editableAt !== null', 120_000);
     const editableMs = (await page.evaluate('window.__bench.editableAt')) as number;
+    log(`  editable after ${Math.round(editableMs)} ms`);
     if (values.slow) {
       await cdp.send('Network.emulateNetworkConditions', {
         offline: false,
@@ -196,6 +205,9 @@ async function measure(
     await sleep(values.smoke ? 500 : 3000);
     const elements = (await page.evaluate("document.getElementsByTagName('*').length")) as number;
     const loadBytes = { ...bytes };
+    // Only the load's bytes are counted: CDP's event per websocket frame (forty people's presence)
+    // would otherwise load the browser while typing.
+    await cdp.send('Network.disable');
     if (target.comments) {
       // The comments panel open on the paragraph typed into (its badge).
       const badge = page
@@ -203,7 +215,10 @@ async function measure(
         .nth(BENCH_INDEX)
         .getByTestId('comment-badge');
       try {
-        if ((await badge.count()) > 0) await badge.first().click({ timeout: 30_000 });
+        if ((await badge.count()) > 0) {
+          await badge.first().click({ timeout: 30_000 });
+          await sleep(500);
+        }
       } catch (err) {
         log(
           `  the badge of the typed paragraph could not be clicked (${(err as Error).message.split('\n')[0]}): panel unfiltered`,
@@ -211,6 +226,7 @@ async function measure(
       }
     }
     await caretAtEnd(page, BENCH_INDEX);
+    log('  caret placed; typing');
     await page.evaluate('window.__bench.keys.length = 0; window.__bench.longTasks.length = 0');
     const mark = `r${rep}${target.id.slice(0, 3)}`;
     const text = ` ${mark} ${'typing fast into a long report '.repeat(Math.ceil(KEYS / 31))}`.slice(
@@ -226,6 +242,7 @@ async function measure(
     const t0 = performance.now();
     await page.keyboard.type(text, { delay: 40 });
     const typingMs = performance.now() - t0;
+    log(`  typed ${KEYS} keys in ${Math.round(typingMs)} ms`);
     const busyTyping = ((await taskDuration(cdp)) - busy0) / typingMs;
     if (values.profile) {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };

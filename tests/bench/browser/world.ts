@@ -197,11 +197,13 @@ export class Crowd {
       this.timers.push(setInterval(move, 800 + Math.floor(rnd() * 400)));
       if (i < size.typers && typable.length > 0) {
         const index = typable[(i * 37) % typable.length]!;
+        let mine = 0;
         this.timers.push(
           setInterval(() => {
             const text = yParagraphs(p.doc)[index] && firstText(yParagraphs(p.doc)[index]!);
             if (!text) return;
-            text.insert(text.length, this.typed % 2 === 0 ? 'x' : ' ');
+            // "x x x…" in each typist's paragraph (the page is checked for it).
+            text.insert(text.length, mine++ % 2 === 0 ? 'x' : ' ');
             this.typed++;
             const pos = Y.relativePositionToJSON(
               Y.createRelativePositionFromTypeIndex(text, text.length),
