@@ -5,12 +5,15 @@
  * Numbers come from shared/numbering.ts (document order, never stored) and are shown as node
  * decorations: a `data-num` attribute that the stylesheet renders with `::before`, so the
  * numbers are not part of the editable text and cannot be typed over or copied as text.
- * Recomputed only when the document changes.
+ * Recomputed when the document changes, and when the last revision's numbers arrive or change
+ * (the bis/ter layer: they can arrive after the text, or with a revision another person issues).
  */
+import { effect } from '@preact/signals';
 import type { Node as PMNode } from 'prosemirror-model';
 import { type EditorState, Plugin, PluginKey } from 'prosemirror-state';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import type { Numbering } from '../../../shared/numbering.js';
+import { lastRevision } from '../revisions/lastRevision.js';
 import { reportNumbering } from '../revisions/numbering.js';
 
 export interface NumberingState {
@@ -66,7 +69,21 @@ export function numberingPlugin(): Plugin<NumberingState> {
     key: numberingKey,
     state: {
       init: (_config, state) => build(state.doc),
-      apply: (tr, previous) => (tr.docChanged ? build(tr.doc) : previous),
+      apply: (tr, previous) =>
+        tr.docChanged || tr.getMeta(numberingKey) ? build(tr.doc) : previous,
+    },
+    view(view) {
+      let first = true;
+      const stop = effect(() => {
+        void lastRevision.value;
+        // The first run is the plugin's creation, inside the view's constructor: nothing to redo.
+        if (first) {
+          first = false;
+          return;
+        }
+        if (!view.isDestroyed) view.dispatch(view.state.tr.setMeta(numberingKey, true));
+      });
+      return { destroy: stop };
     },
     props: {
       decorations(state: EditorState) {

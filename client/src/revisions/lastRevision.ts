@@ -20,11 +20,27 @@ export interface LastRevision {
 export const lastRevision = signal<LastRevision | null>(null);
 
 let loading: string | null = null;
+/** A load was asked for while one was under way: its answer may predate what was asked about. */
+let again = false;
 
 /** Loads the report's last revision's numbers (nothing when it has none). */
 export async function loadLastRevision(reportId: string): Promise<void> {
-  if (loading === reportId) return;
+  if (loading === reportId) {
+    again = true;
+    return;
+  }
   loading = reportId;
+  try {
+    do {
+      again = false;
+      await loadOnce(reportId);
+    } while (again && loading === reportId);
+  } finally {
+    if (loading === reportId) loading = null;
+  }
+}
+
+async function loadOnce(reportId: string): Promise<void> {
   try {
     const { revisions, keepNumbers } = await listRevisions(reportId);
     const last = revisions.at(-1);
@@ -42,7 +58,5 @@ export async function loadLastRevision(reportId: string): Promise<void> {
     };
   } catch {
     // Not essential: threads show today's number only.
-  } finally {
-    loading = null;
   }
 }
