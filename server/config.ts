@@ -244,6 +244,12 @@ export const CONFIG_SCHEMA = Type.Object({
     fallback: '30',
     description: 'Login attempts allowed per client address in 15 minutes.',
   }),
+  wordLimit: integer(100, 1_000_000, {
+    env: 'CONCORD_WORD_LIMIT',
+    fallback: '10700',
+    description:
+      'The length limit the live word count and every export measure the text against (footnotes and headings included). The UN limit for texts not originating in the Secretariat is 10,700 words.',
+  }),
   ripeRule: env(Type.Enum(RIPE_RULES), {
     env: 'CONCORD_RIPE_RULE',
     fallback: 'no-objection',

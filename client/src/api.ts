@@ -317,6 +317,8 @@ export interface ReportAccess {
   report: ReportSummary;
   role: Role;
   represents: string | null;
+  /** The length limit the word count measures against (CONCORD_WORD_LIMIT). */
+  wordLimit?: number;
 }
 
 /** One report with the caller's role, or null when there is no such report (404). */

@@ -85,7 +85,7 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
           ? await revisionExport(app, report, req.query.revision)
           : null;
       const outline = frozen?.outline ?? (await liveOutline(app, report));
-      const count = wordCount(outline);
+      const count = wordCount(outline, app.config.wordLimit);
       const generatedAt = new Date().toISOString();
       const body =
         format === 'akn'

@@ -75,7 +75,12 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/reports/:id', { schema: { params: ReportParams } }, async (req) => {
     const { record, member } = await reportFor(req, req.params.id, 'read');
-    return { report: present(record), role: member.role, represents: member.represents };
+    return {
+      report: present(record),
+      role: member.role,
+      represents: member.represents,
+      wordLimit: app.config.wordLimit,
+    };
   });
 
   app.patch(

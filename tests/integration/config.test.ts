@@ -28,6 +28,7 @@ const BAD: Record<string, string[]> = {
   CONCORD_MAX_MESSAGE_BYTES: ['10', '1023', String(64 * 1024 * 1024 + 1), '1MB'],
   CONCORD_MAX_QUEUED_BYTES: ['1024', String(1024 * 1024 * 1024 + 1), '32MiB', '   '],
   CONCORD_UNLOAD_GRACE_MS: ['-5', 'soon', String(24 * 3600 * 1000 + 1)],
+  CONCORD_WORD_LIMIT: ['0', '99', 'many', '1000001'],
   CONCORD_PRESENCE_BATCH_MS: ['-1', '1001', 'fast'],
   CONCORD_KEEPALIVE_MS: ['99', '0', '30s', '3600001'],
   CONCORD_SQLITE_SYNCHRONOUS: ['sometimes', 'EXTRA', 'true'],

@@ -88,7 +88,10 @@ function Report({ reportId, threadId }: { reportId: string; threadId: string | n
           <div class="editor-column">
             {/* Over the text, not in the header: the header row keeps its room for the title. */}
             <div class="report-tools">
-              <WordCount editor={scope.editor} />
+              <WordCount
+                editor={scope.editor}
+                {...(access?.wordLimit ? { limit: access.wordLimit } : {})}
+              />
               <ExportMenu reportId={reportId} live={scope.live} />
             </div>
             <MetadataPanel reportId={reportId} store={scope.session.metadata} live={scope.live} />

@@ -1,5 +1,5 @@
 /**
- * The report's length against the UN limit (10,700 words, footnotes and headings included),
+ * The report's length against the UN limit (10,700 words unless CONCORD_WORD_LIMIT says otherwise; footnotes and headings included),
  * live: counted from the settled document as the exports count it (docWordCount equals
  * wordCount(outlineFromDoc(…)), re-reading only the blocks that changed).
  */
@@ -16,12 +16,14 @@ export function WordCount({
   editor: EditorBridge;
   limit?: number;
 }) {
-  const count = useComputed(() => {
+  // The words follow the document; the limit (a prop: the server's CONCORD_WORD_LIMIT) is
+  // applied at render, so a limit that arrives after the text still counts.
+  const words = useComputed(() => {
     const doc = editor.doc.value;
-    return doc ? docWordCount(doc, limit) : null;
+    return doc ? docWordCount(doc).words : null;
   });
-  const c = count.value;
-  if (!c) return null;
+  if (words.value === null) return null;
+  const c = { words: words.value, limit, over: words.value > limit };
   return (
     <span
       class={`word-count${c.over ? ' is-over' : ''}`}
