@@ -2,9 +2,16 @@
  * GET /api/reports/:id/export?format=docx|akn&layout=manuscript|issued&options=clean|brackets|status
  * &revision=… : the report as a file, for the roles the matrix's `export` allows; audited.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { STATUS_LABELS } from '../../shared/consensus.js';
-import { REPORT_ID_PATTERN } from '../../shared/protocol.js';
+import { ReportParams } from '../../shared/routes/common.js';
+import {
+  EXPORT_FORMATS,
+  EXPORT_LAYOUTS,
+  EXPORT_OPTIONS,
+  type ExportFormat,
+  ExportQuery,
+} from '../../shared/routes/export.js';
 import { wordCount } from '../../shared/wordCount.js';
 import { HttpError } from '../auth/policy.js';
 import { requireLogin } from '../http/auth-routes.js';
@@ -14,18 +21,7 @@ import { toAkn } from './akn.js';
 import { toDocx } from './docx.js';
 import { attachment, fileBaseName, liveOutline } from './source.js';
 
-export const EXPORT_FORMATS = ['docx', 'akn'] as const;
-export const EXPORT_LAYOUTS = ['manuscript', 'issued'] as const;
-export const EXPORT_OPTIONS = ['clean', 'brackets', 'status'] as const;
-
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-interface ExportQuery {
-  format: ExportFormat;
-  layout?: (typeof EXPORT_LAYOUTS)[number];
-  options?: (typeof EXPORT_OPTIONS)[number];
-  revision?: string;
-}
+export { EXPORT_FORMATS, EXPORT_LAYOUTS, EXPORT_OPTIONS, type ExportFormat };
 
 const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -33,7 +29,7 @@ const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
 };
 const EXTENSIONS: Readonly<Record<ExportFormat, string>> = { docx: 'docx', akn: 'xml' };
 
-export async function exportRoutes(app: FastifyInstance): Promise<void> {
+export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage } = app;
 
   /** Each paragraph's consensus status, for the margin notes of the Chair's working copy. */
@@ -44,30 +40,10 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
     );
   }
 
-  app.get<{ Params: { id: string }; Querystring: ExportQuery }>(
+  app.get(
     '/api/reports/:id/export',
-    {
-      schema: {
-        params: {
-          type: 'object',
-          required: ['id'],
-          properties: { id: { type: 'string', pattern: REPORT_ID_PATTERN } },
-        },
-        querystring: {
-          type: 'object',
-          required: ['format'],
-          additionalProperties: false,
-          properties: {
-            format: { type: 'string', enum: [...EXPORT_FORMATS] },
-            layout: { type: 'string', enum: [...EXPORT_LAYOUTS] },
-            options: { type: 'string', enum: [...EXPORT_OPTIONS] },
-            // A revision's id or its label ("Rev.1", "Zero draft").
-            revision: { type: 'string', minLength: 1, maxLength: 64 },
-          },
-        },
-      },
-    },
-    async (req, reply: FastifyReply) => {
+    { schema: { params: ReportParams, querystring: ExportQuery } },
+    async (req, reply) => {
       requireLogin(req);
       const report = await storage.getReport(req.params.id);
       if (!report?.groupId) throw new HttpError(404, 'No such report.');
@@ -119,4 +95,4 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
         .send(body);
     },
   );
-}
+};
