@@ -43,6 +43,7 @@ import {
   plainText,
   type Run,
 } from '../../shared/outline.js';
+import { unDate } from '../../shared/revisions.js';
 import type { WordCount } from '../../shared/wordCount.js';
 
 export type DocxLayout = 'manuscript' | 'issued';
@@ -489,26 +490,11 @@ class DocxWriter {
   }
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** 2021-03-10 → "10 March 2021" (UN style). */
 export function longDate(iso: string): string {
   const [y, m, d] = iso.split('-').map(Number);
   if (!y || !m || !d) return iso;
-  return `${d} ${MONTHS[m - 1]} ${y}`;
+  return unDate(iso);
 }
 
 export function toDocx(outline: Outline, options: DocxOptions): Promise<Buffer> {

@@ -9,7 +9,6 @@ import {
   type PositionView,
   type RipeRule,
   SETTLED_STATUSES,
-  STATUS_LABELS,
   ripeness as sharedRipeness,
 } from '../../../shared/consensus.js';
 import { shownStatus } from '../consensus/plugin.js';
